@@ -1,0 +1,5 @@
+package main
+
+import "outboxlab/ui"
+
+func main() { ui.Run() }

@@ -1,0 +1,159 @@
+package sim
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+)
+
+// RelayReport says what one relay cycle did.
+type RelayReport struct {
+	Fetched   int           `json:"fetched"`
+	Published int           `json:"published"`
+	Failed    int           `json:"failed"`
+	Dead      int           `json:"dead"`     // rows that gave up in this cycle
+	Waiting   int           `json:"waiting"`  // pending rows not yet due (backoff)
+	NextDue   time.Duration `json:"next_due"` // lab time the next waiting row is due; 0 when none
+	Crashed   string        `json:"crashed,omitempty"`
+	Paused    bool          `json:"paused,omitempty"`
+}
+
+// relay moves outbox rows to the broker: fetch a batch of due pending rows
+// in id order, publish each, then mark the batch in one transaction. It
+// publishes at least once: a crash between publish and mark publishes the
+// same rows again next cycle.
+type relay struct {
+	lab *Lab
+}
+
+type outboxRow struct {
+	id       int64
+	eventID  string
+	orderID  string
+	payload  string
+	attempts int
+}
+
+// backoff is base·2^(attempts-1), capped, so a down broker is not hammered.
+func (r *relay) backoff(attempts int) time.Duration {
+	d := r.lab.opts.RelayBackoff
+	for i := 1; i < attempts && d < r.lab.opts.RelayMaxBackoff; i++ {
+		d *= 2
+	}
+	return min(d, r.lab.opts.RelayMaxBackoff)
+}
+
+func (r *relay) step(ctx context.Context) (RelayReport, error) {
+	l := r.lab
+	var rep RelayReport
+	now := l.clock.Now()
+	rows, err := r.fetch(ctx, formatLabTime(now))
+	if err != nil {
+		return rep, err
+	}
+	rep.Fetched = len(rows)
+	if len(rows) == 0 {
+		return rep, r.fillWaiting(ctx, &rep)
+	}
+	l.note(LaneRelay, LaneSQLite, "relay", "fetch pending rows", "", "", "", strconv.Itoa(len(rows))+" rows")
+	if err := l.hit("relay.fetched", "relay", strconv.Itoa(len(rows))+" rows"); err != nil {
+		return rep, err
+	}
+	published := make([]int64, 0, len(rows))
+	type failure struct {
+		row outboxRow
+		err error
+	}
+	var failed []failure
+	for _, row := range rows {
+		_, err := l.broker.publish(Message{EventID: row.eventID, OrderID: row.orderID, Type: "OrderCreated", Payload: row.payload, Source: "relay"})
+		if err != nil {
+			l.note(LaneRelay, LaneBroker, "relay", "publish failed", "", row.orderID, row.eventID, err.Error())
+			failed = append(failed, failure{row, err})
+			continue
+		}
+		l.note(LaneRelay, LaneBroker, "relay", "publish OrderCreated", "", row.orderID, row.eventID, "attempt "+strconv.Itoa(row.attempts+1))
+		l.changed(&l.versions.broker)
+		published = append(published, row.id)
+		if err := l.hit("relay.published", "relay", row.eventID); err != nil {
+			return rep, err // nothing marked: every row of this batch goes again
+		}
+	}
+
+	tx, err := l.db.BeginTx(ctx, nil)
+	if err != nil {
+		return rep, fmt.Errorf("relay: begin: %w", err)
+	}
+	defer tx.Rollback()
+	stamp := formatLabTime(now)
+	for _, id := range published {
+		if _, err := tx.ExecContext(ctx, `UPDATE outbox SET status = 'published', published_at = ?, attempts = attempts + 1, last_error = '' WHERE id = ?`, stamp, id); err != nil {
+			return rep, fmt.Errorf("relay: mark published: %w", err)
+		}
+	}
+	for _, f := range failed {
+		attempts := f.row.attempts + 1
+		status := "pending"
+		if attempts >= l.opts.RelayMaxAttempts {
+			status = "dead"
+			rep.Dead++
+		}
+		next := formatLabTime(now.Add(r.backoff(attempts)))
+		if _, err := tx.ExecContext(ctx, `UPDATE outbox SET status = ?, attempts = ?, last_error = ?, next_attempt_at = ? WHERE id = ?`,
+			status, attempts, f.err.Error(), next, f.row.id); err != nil {
+			return rep, fmt.Errorf("relay: record failure: %w", err)
+		}
+		if status == "dead" {
+			l.note(LaneRelay, LaneSQLite, "relay", "row dead-lettered", "", f.row.orderID, f.row.eventID, fmt.Sprintf("after %d attempts", attempts))
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return rep, fmt.Errorf("relay: commit marks: %w", err)
+	}
+	rep.Published, rep.Failed = len(published), len(failed)
+	l.note(LaneRelay, LaneSQLite, "relay", "mark batch", "", "", "", fmt.Sprintf("%d published, %d failed", rep.Published, rep.Failed))
+	l.changed(&l.versions.outbox)
+	if err := l.hit("relay.marked", "relay", strconv.Itoa(len(rows))+" rows"); err != nil {
+		return rep, err
+	}
+	return rep, r.fillWaiting(ctx, &rep)
+}
+
+func (r *relay) fetch(ctx context.Context, now string) ([]outboxRow, error) {
+	rs, err := r.lab.db.QueryContext(ctx, `SELECT id, event_id, order_id, payload, attempts FROM outbox INDEXED BY outbox_by_status
+		WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?`, now, r.lab.RelayBatch())
+	if err != nil {
+		return nil, fmt.Errorf("relay: fetch: %w", err)
+	}
+	defer rs.Close()
+	var rows []outboxRow
+	for rs.Next() {
+		var o outboxRow
+		if err := rs.Scan(&o.id, &o.eventID, &o.orderID, &o.payload, &o.attempts); err != nil {
+			return nil, fmt.Errorf("relay: fetch: %w", err)
+		}
+		rows = append(rows, o)
+	}
+	return rows, rs.Err()
+}
+
+// fillWaiting reports rows held back by backoff, so a driver can jump the
+// lab clock to the next one instead of spinning.
+func (r *relay) fillWaiting(ctx context.Context, rep *RelayReport) error {
+	var next *string
+	err := r.lab.db.QueryRowContext(ctx, `SELECT COUNT(*), MIN(next_attempt_at) FROM outbox INDEXED BY outbox_due WHERE status = 'pending' AND next_attempt_at > ?`,
+		formatLabTime(r.lab.clock.Now())).Scan(&rep.Waiting, &next)
+	if err != nil {
+		return fmt.Errorf("relay: count waiting rows: %w", err)
+	}
+	if next != nil {
+		t, err := time.Parse(labTimeFormat, *next)
+		if err != nil {
+			return errors.New("relay: unreadable next_attempt_at " + *next)
+		}
+		rep.NextDue = t.Sub(LabEpoch)
+	}
+	return nil
+}
