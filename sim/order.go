@@ -63,24 +63,28 @@ func validateKey(key string, present bool) error {
 // decodeOrder reads and validates an order body: one JSON object, known
 // fields only, nothing after it.
 func decodeOrder(body []byte) (OrderRequest, error) {
-	var raw map[string]json.RawMessage
-	if err := json.Unmarshal(body, &raw); err != nil {
-		return OrderRequest{}, fmt.Errorf("the body is not a JSON object: %s", jsonProblem(err))
-	}
 	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
-	var r OrderRequest
-	if err := dec.Decode(&r); err != nil {
-		return OrderRequest{}, fmt.Errorf("the body does not fit {\"item\": string, \"qty\": integer}: %s", jsonProblem(err))
+	var first json.RawMessage
+	if err := dec.Decode(&first); err != nil {
+		return OrderRequest{}, fmt.Errorf("the body is not a JSON object: %s", jsonProblem(err))
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		return OrderRequest{}, errors.New("the body has data after the JSON object")
 	}
-	if _, ok := raw["item"]; !ok {
-		return OrderRequest{}, errors.New(`"item" is missing`)
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(first, &fields); err != nil {
+		return OrderRequest{}, errors.New("the body is not a JSON object")
 	}
-	if _, ok := raw["qty"]; !ok {
-		return OrderRequest{}, errors.New(`"qty" is missing`)
+	strict := json.NewDecoder(bytes.NewReader(first))
+	strict.DisallowUnknownFields()
+	var r OrderRequest
+	if err := strict.Decode(&r); err != nil {
+		return OrderRequest{}, fmt.Errorf("the body does not fit {\"item\": string, \"qty\": integer}: %s", jsonProblem(err))
+	}
+	for _, name := range []string{"item", "qty"} {
+		if _, ok := fields[name]; !ok {
+			return OrderRequest{}, fmt.Errorf("%q is missing", name)
+		}
 	}
 	return r, r.validate()
 }

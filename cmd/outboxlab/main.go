@@ -1,5 +1,68 @@
+// Command outboxlab opens the Outbox Lab window. With the serve command it
+// runs the same lab headless, for curl, redis-cli and sqlite3.
 package main
 
-import "outboxlab/ui"
+import (
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
 
-func main() { ui.Run() }
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr, interrupts))
+}
+
+// notifier starts delivering the signals that end a long-running command and
+// returns the channel and a function that stops the delivery.
+type notifier func() (<-chan os.Signal, func())
+
+// interrupts is the real notifier: SIGINT (Ctrl-C) and SIGTERM.
+func interrupts() (<-chan os.Signal, func()) {
+	c := make(chan os.Signal, 1)
+	signal.Notify(c, os.Interrupt, syscall.SIGTERM)
+	return c, func() { signal.Stop(c) }
+}
+
+const usage = `Usage: outboxlab [command] [flags]
+
+With no command, outboxlab opens the lab's window.
+
+Commands:
+  serve   run the lab headless until Ctrl-C: the order API, Redis and SQLite
+          on loopback, with the relay and consumers running by themselves
+  help    show this help ('outboxlab help serve' for serve's flags)
+
+Coming later, not built yet: play (scenario playback to PNG) and explore.
+`
+
+// run is the whole command line. It returns the exit code: 0 done, 1 the
+// command failed, 2 the command line was wrong.
+func run(args []string, stdout, stderr io.Writer, signals notifier) (code int) {
+	defer func() {
+		if r := recover(); r != nil {
+			fmt.Fprintf(stderr, "outboxlab: internal error: %v\n", r)
+			code = 1
+		}
+	}()
+	if len(args) == 0 {
+		return gui(stderr)
+	}
+	switch cmd := args[0]; cmd {
+	case "serve":
+		return serve(args[1:], stdout, stderr, signals)
+	case "help", "-h", "-help", "--help":
+		if len(args) > 1 && args[1] == "serve" {
+			return serve([]string{"-h"}, stdout, stderr, signals)
+		}
+		fmt.Fprint(stdout, usage)
+		return 0
+	case "play", "explore":
+		fmt.Fprintf(stderr, "outboxlab: %s is not built yet\n\n%s", cmd, usage)
+		return 2
+	default:
+		fmt.Fprintf(stderr, "outboxlab: unknown command %q\n\n%s", cmd, usage)
+		return 2
+	}
+}

@@ -1,0 +1,72 @@
+package sim
+
+import (
+	"encoding/json"
+	"net/http"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+func TestGetOrderHealthzAndLabState(t *testing.T) {
+	l := newLab(t)
+	out := l.Send("k1", book)
+	_, err := l.StepRelay()
+	require.NoError(t, err)
+
+	a := do(t, l, http.MethodGet, "/orders/"+out.OrderID, "", nil)
+	require.Equal(t, 200, a.StatusCode)
+	var o OrderRow
+	require.NoError(t, json.Unmarshal([]byte(a.body), &o))
+	require.Equal(t, "k1", o.Key)
+	require.Equal(t, "book", o.Item)
+
+	require.Equal(t, 404, do(t, l, http.MethodGet, "/orders/nope", "", nil).StatusCode)
+	require.Equal(t, 200, do(t, l, http.MethodGet, "/healthz", "", nil).StatusCode)
+
+	a = do(t, l, http.MethodGet, "/lab/state", "", nil)
+	require.Equal(t, 200, a.StatusCode)
+	var st State
+	require.NoError(t, json.Unmarshal([]byte(a.body), &st))
+	require.Equal(t, "outbox", st.Switches["publish"])
+	require.Len(t, st.Orders, 1)
+	require.Len(t, st.Outbox, 1)
+	require.Equal(t, "published", st.Outbox[0].Status)
+	require.Len(t, st.RedisKeys, 1)
+	require.Equal(t, KeyCompleted, st.RedisKeys[0].State)
+	require.Len(t, st.BrokerLog, 1)
+	require.Len(t, st.Deliveries["warehouse"], 1)
+	require.Len(t, st.Invariants, 5)
+
+	require.Equal(t, 400, do(t, l, http.MethodGet, "/lab/state?limit=zero", "", nil).StatusCode)
+}
+
+func TestPausedWorkShowsInTheStateAndCurlCanBeResumed(t *testing.T) {
+	l := newLab(t)
+	require.NoError(t, l.Arm("db.order_inserted", ModePause))
+	done := make(chan httpAnswer, 1)
+	go func() { done <- postOrder(t, l, "curl-1", `{"item":"book","qty":1}`) }()
+	require.Eventually(t, func() bool { return len(l.Paused()) == 1 }, 5e9, 1e6)
+	p := l.Paused()[0]
+	require.Equal(t, "db.order_inserted", p.Point)
+	require.Equal(t, "curl-1", p.Subject)
+	require.NoError(t, l.Resume(p.ID))
+	require.Equal(t, 201, (<-done).StatusCode)
+}
+
+func TestPagedReadsReturnTheRequestedWindow(t *testing.T) {
+	l := newLab(t)
+	for _, k := range []string{"a", "b", "c", "d", "e"} {
+		l.Send(k, book)
+	}
+	page, err := l.Orders(t.Context(), 1, 2)
+	require.NoError(t, err)
+	require.Len(t, page, 2)
+	require.Equal(t, "b", page[0].Key)
+	require.Equal(t, "c", page[1].Key)
+	keys, total, err := l.RedisKeys(t.Context(), 3, 10)
+	require.NoError(t, err)
+	require.Equal(t, 5, total)
+	require.Len(t, keys, 2)
+	require.Equal(t, "d", keys[0].Key)
+}
