@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sync"
@@ -44,13 +45,15 @@ const (
 // delivered again when the consumer dies before acking it, or when the
 // broker duplicates it.
 type Delivery struct {
-	ID       int    `json:"id"`
-	Consumer string `json:"consumer"`
-	Offset   int    `json:"offset"`
-	EventID  string `json:"event_id"`
-	OrderID  string `json:"order_id"`
-	Attempt  int    `json:"attempt"` // 1 for the first hand-over
-	State    string `json:"state"`
+	ID       int          `json:"id"`
+	Consumer string       `json:"consumer"`
+	Offset   int          `json:"offset"`
+	EventID  string       `json:"event_id"`
+	OrderID  string       `json:"order_id"`
+	Payload  string       `json:"-"`
+	Event    OrderCreated `json:"-"`       // Payload decoded once, at publish
+	Attempt  int          `json:"attempt"` // 1 for the first hand-over
+	State    string       `json:"state"`
 }
 
 type subscription struct {
@@ -110,6 +113,8 @@ func (b *Broker) publish(m Message) (Message, error) {
 	if b.fault == BrokerDown {
 		return Message{}, ErrBrokerDown
 	}
+	var event OrderCreated
+	_ = json.Unmarshal([]byte(m.Payload), &event) // a payload that is not an OrderCreated still travels; its effect reads blank
 	m.Offset = len(b.log)
 	m.At = b.clock.Since()
 	b.log = append(b.log, m)
@@ -122,7 +127,7 @@ func (b *Broker) publish(m Message) (Message, error) {
 		s := b.subs[name]
 		for range copies {
 			b.nextID++
-			d := &Delivery{ID: b.nextID, Consumer: name, Offset: m.Offset, EventID: m.EventID, OrderID: m.OrderID, Attempt: 1, State: DeliveryQueued}
+			d := &Delivery{ID: b.nextID, Consumer: name, Offset: m.Offset, EventID: m.EventID, OrderID: m.OrderID, Payload: m.Payload, Event: event, Attempt: 1, State: DeliveryQueued}
 			s.queue = append(s.queue, d)
 			s.all = append(s.all, d)
 		}
@@ -172,7 +177,7 @@ func (b *Broker) requeue(consumer string) int {
 	for _, d := range s.inflight {
 		d.State = DeliveryAcked // this hand-over is over; a new one starts
 		b.nextID++
-		nd := &Delivery{ID: b.nextID, Consumer: consumer, Offset: d.Offset, EventID: d.EventID, OrderID: d.OrderID, Attempt: d.Attempt + 1, State: DeliveryQueued}
+		nd := &Delivery{ID: b.nextID, Consumer: consumer, Offset: d.Offset, EventID: d.EventID, OrderID: d.OrderID, Payload: d.Payload, Event: d.Event, Attempt: d.Attempt + 1, State: DeliveryQueued}
 		again = append(again, nd)
 		s.all = append(s.all, nd)
 	}

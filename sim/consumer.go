@@ -4,8 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"encoding/json"
 	"strconv"
+	"strings"
 )
 
 // ConsumerNames are the lab's consumers, in the order they are drawn.
@@ -74,7 +74,9 @@ func (c *consumer) step(ctx context.Context, max int) (ConsumerReport, error) {
 }
 
 // apply writes the batch in one transaction: per event, the inbox row (when
-// dedup is on) and the effect.
+// dedup is on) and the effect. Each table gets one multi-row INSERT per
+// chunk; the inbox insert RETURNs the event ids it really inserted, so an
+// event already in processed_events (or twice in this batch) is skipped.
 func (c *consumer) apply(ctx context.Context, ds []Delivery, dedup bool, rep *ConsumerReport) error {
 	l := c.lab
 	tx, err := c.db.BeginTx(ctx, nil)
@@ -83,30 +85,29 @@ func (c *consumer) apply(ctx context.Context, ds []Delivery, dedup bool, rep *Co
 	}
 	defer tx.Rollback()
 	now := formatLabTime(l.clock.Now())
-	var payload map[int]OrderCreated
-	for _, d := range ds {
+	for len(ds) > 0 {
+		chunk := ds[:min(len(ds), maxRowsPerInsert)]
+		ds = ds[len(chunk):]
+		fresh := chunk
 		if dedup {
-			res, err := tx.ExecContext(ctx, `INSERT INTO processed_events (event_id, order_id, processed_at) VALUES (?, ?, ?)
-				ON CONFLICT (event_id) DO NOTHING`, d.EventID, d.OrderID, now)
-			if err != nil {
-				return fmt.Errorf("%s: record inbox row: %w", c.name, err)
+			if fresh, err = c.recordInbox(ctx, tx, chunk, now); err != nil {
+				return err
 			}
-			if n, _ := res.RowsAffected(); n == 0 {
-				rep.Duplicates++
-				l.note(c.lane, c.lane, c.work(), "duplicate ignored (already in processed_events)", "", d.OrderID, d.EventID, "")
-				continue
-			}
+			rep.Duplicates += len(chunk) - len(fresh)
 		}
-		if payload == nil {
-			payload = l.payloads(ds)
+		if len(fresh) == 0 {
+			continue
 		}
-		e := payload[d.Offset]
-		if _, err := tx.ExecContext(ctx, `INSERT INTO effects (order_id, event_id, detail, created_at) VALUES (?, ?, ?, ?)`,
-			d.OrderID, d.EventID, c.effect(e), now); err != nil {
-			return fmt.Errorf("%s: apply effect: %w", c.name, err)
+		args := make([]any, 0, 4*len(fresh))
+		for _, d := range fresh {
+			detail := c.effect(d.Event)
+			args = append(args, d.OrderID, d.EventID, detail, now)
+			l.note(c.lane, c.lane, c.work(), "apply: "+detail, "", d.OrderID, d.EventID, "")
 		}
-		rep.Applied++
-		l.note(c.lane, c.lane, c.work(), "apply: "+c.effect(e), "", d.OrderID, d.EventID, "")
+		if _, err := tx.ExecContext(ctx, `INSERT INTO effects (order_id, event_id, detail, created_at) VALUES `+placeholders(len(fresh), 4), args...); err != nil {
+			return fmt.Errorf("%s: apply effects: %w", c.name, err)
+		}
+		rep.Applied += len(fresh)
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("%s: commit: %w", c.name, err)
@@ -115,20 +116,51 @@ func (c *consumer) apply(ctx context.Context, ds []Delivery, dedup bool, rep *Co
 	return nil
 }
 
-// payloads decodes the events behind a batch of deliveries, by log offset.
-func (l *Lab) payloads(ds []Delivery) map[int]OrderCreated {
-	out := make(map[int]OrderCreated, len(ds))
-	for _, d := range ds {
-		if _, ok := out[d.Offset]; ok {
+// recordInbox inserts the chunk's event ids into processed_events and
+// returns the deliveries whose id was new.
+func (c *consumer) recordInbox(ctx context.Context, tx *sql.Tx, chunk []Delivery, now string) ([]Delivery, error) {
+	args := make([]any, 0, 3*len(chunk))
+	for _, d := range chunk {
+		args = append(args, d.EventID, d.OrderID, now)
+	}
+	rs, err := tx.QueryContext(ctx, `INSERT INTO processed_events (event_id, order_id, processed_at) VALUES `+placeholders(len(chunk), 3)+`
+		ON CONFLICT (event_id) DO NOTHING RETURNING event_id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("%s: record inbox rows: %w", c.name, err)
+	}
+	inserted := make(map[string]bool, len(chunk))
+	for rs.Next() {
+		var id string
+		if err := rs.Scan(&id); err != nil {
+			rs.Close()
+			return nil, fmt.Errorf("%s: record inbox rows: %w", c.name, err)
+		}
+		inserted[id] = true
+	}
+	rs.Close()
+	if err := rs.Err(); err != nil {
+		return nil, fmt.Errorf("%s: record inbox rows: %w", c.name, err)
+	}
+	fresh := make([]Delivery, 0, len(chunk))
+	for _, d := range chunk {
+		if inserted[d.EventID] {
+			delete(inserted, d.EventID) // a second copy in the same batch is a duplicate too
+			fresh = append(fresh, d)
 			continue
 		}
-		var e OrderCreated
-		if m := l.broker.Messages(d.Offset, 1); len(m) == 1 {
-			_ = json.Unmarshal([]byte(m[0].Payload), &e)
-		}
-		out[d.Offset] = e
+		c.lab.note(c.lane, c.lane, c.work(), "duplicate ignored (already in processed_events)", "", d.OrderID, d.EventID, "")
 	}
-	return out
+	return fresh, nil
+}
+
+// maxRowsPerInsert keeps multi-row INSERTs well under SQLite's limit on
+// bound parameters.
+const maxRowsPerInsert = 500
+
+// placeholders renders "(?, ?), (?, ?)" for rows of cols values.
+func placeholders(rows, cols int) string {
+	row := "(?" + strings.Repeat(", ?", cols-1) + ")"
+	return row + strings.Repeat(", "+row, rows-1)
 }
 
 func warehouseEffect(e OrderCreated) string { return fmt.Sprintf("ship %d × %s", e.Qty, e.Item) }

@@ -149,7 +149,7 @@ func Open(opts Options) (*Lab, error) {
 		// stream keeps new IDs from colliding with them.
 		seed ^= uint64(time.Now().UnixNano())
 	}
-	l.ids = newIDSource(seed)
+	l.ids = newIDSource(l.clock, seed)
 	effects := map[string]func(OrderCreated) string{"warehouse": warehouseEffect, "email": emailEffect}
 	lanes := map[string]Lane{"warehouse": LaneWarehouse, "email": LaneEmail}
 	for _, name := range ConsumerNames {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -87,9 +88,16 @@ func (r *relay) step(ctx context.Context) (RelayReport, error) {
 		return rep, fmt.Errorf("relay: begin: %w", err)
 	}
 	defer tx.Rollback()
-	stamp := formatLabTime(now)
-	for _, id := range published {
-		if _, err := tx.ExecContext(ctx, `UPDATE outbox SET status = 'published', published_at = ?, attempts = attempts + 1, last_error = '' WHERE id = ?`, stamp, id); err != nil {
+	if len(published) > 0 {
+		// One statement marks the whole batch: WHERE id IN (?, ?, ...).
+		args := make([]any, 0, len(published)+1)
+		args = append(args, formatLabTime(now))
+		for _, id := range published {
+			args = append(args, id)
+		}
+		q := `UPDATE outbox SET status = 'published', published_at = ?, attempts = attempts + 1, last_error = ''
+			WHERE id IN (?` + strings.Repeat(", ?", len(published)-1) + `)`
+		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
 			return rep, fmt.Errorf("relay: mark published: %w", err)
 		}
 	}
@@ -122,7 +130,7 @@ func (r *relay) step(ctx context.Context) (RelayReport, error) {
 }
 
 func (r *relay) fetch(ctx context.Context, now string) ([]outboxRow, error) {
-	rs, err := r.lab.db.QueryContext(ctx, `SELECT id, event_id, order_id, payload, attempts FROM outbox INDEXED BY outbox_by_status
+	rs, err := r.lab.db.QueryContext(ctx, `SELECT id, event_id, order_id, payload, attempts FROM outbox INDEXED BY outbox_pending
 		WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?`, now, r.lab.RelayBatch())
 	if err != nil {
 		return nil, fmt.Errorf("relay: fetch: %w", err)

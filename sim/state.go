@@ -103,27 +103,13 @@ func (l *Lab) Counts(ctx context.Context) (Counts, error) {
 	if err := l.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM orders`).Scan(&c.Orders); err != nil {
 		return c, fmt.Errorf("count orders: %w", err)
 	}
-	rs, err := l.db.QueryContext(ctx, `SELECT status, COUNT(*) FROM outbox GROUP BY status`)
-	if err != nil {
+	var total int
+	if err := l.db.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM outbox),
+		(SELECT COUNT(*) FROM outbox WHERE status = 'pending'), (SELECT COUNT(*) FROM outbox WHERE status = 'dead')`).
+		Scan(&total, &c.OutboxPending, &c.OutboxDead); err != nil {
 		return c, fmt.Errorf("count outbox: %w", err)
 	}
-	for rs.Next() {
-		var status string
-		var n int
-		if err := rs.Scan(&status, &n); err != nil {
-			rs.Close()
-			return c, err
-		}
-		switch status {
-		case "pending":
-			c.OutboxPending = n
-		case "published":
-			c.OutboxPublished = n
-		case "dead":
-			c.OutboxDead = n
-		}
-	}
-	rs.Close()
+	c.OutboxPublished = total - c.OutboxPending - c.OutboxDead
 	for _, cons := range l.consumers {
 		var e, i int
 		if err := cons.db.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM effects), (SELECT COUNT(*) FROM processed_events)`).Scan(&e, &i); err != nil {

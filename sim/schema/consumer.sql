@@ -7,7 +7,6 @@ CREATE TABLE IF NOT EXISTS effects (
     detail     TEXT NOT NULL,
     created_at TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS effects_by_order ON effects (order_id);
 
 CREATE TABLE IF NOT EXISTS processed_events (
     event_id     TEXT PRIMARY KEY,

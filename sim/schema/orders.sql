@@ -28,6 +28,9 @@ CREATE TABLE IF NOT EXISTS outbox (
     created_at      TEXT    NOT NULL,
     published_at    TEXT
 );
-CREATE INDEX IF NOT EXISTS outbox_by_status ON outbox (status, id);
-CREATE INDEX IF NOT EXISTS outbox_due ON outbox (status, next_attempt_at);
+-- Partial indexes: a row leaves them when the relay marks it published,
+-- so marking a batch only deletes index entries.
+CREATE INDEX IF NOT EXISTS outbox_pending ON outbox (id) WHERE status = 'pending';
+CREATE INDEX IF NOT EXISTS outbox_due ON outbox (next_attempt_at) WHERE status = 'pending';
+CREATE INDEX IF NOT EXISTS outbox_dead ON outbox (id) WHERE status = 'dead';
 CREATE INDEX IF NOT EXISTS outbox_by_order ON outbox (order_id);
