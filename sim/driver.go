@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -268,10 +269,16 @@ func (l *Lab) drainLocked() (DrainReport, error) {
 		return false
 	}
 	for range 1_000_000 {
-		if stop, err := l.drainConsumersLocked(&rep, stopOn); stop || err != nil {
-			return rep, err
+		var r RelayReport
+		var err error
+		if l.pointsArmed("relay.", "consumer.") {
+			if stop, err := l.drainConsumersLocked(&rep, stopOn); stop || err != nil {
+				return rep, err
+			}
+			r, err = l.stepRelayLocked()
+		} else {
+			r, err = l.consumeWhileRelaying(&rep)
 		}
-		r, err := l.stepRelayLocked()
 		if err != nil {
 			return rep, err
 		}
@@ -309,6 +316,9 @@ func (l *Lab) drainLocked() (DrainReport, error) {
 }
 
 func (l *Lab) drainConsumersLocked(rep *DrainReport, stopOn func(string) bool) (bool, error) {
+	if !l.pointsArmed("consumer.") {
+		return false, l.inParallel(rep, nil)
+	}
 	for _, c := range l.consumers {
 		for {
 			r, err := l.stepConsumerLocked(c)
@@ -330,6 +340,76 @@ func (l *Lab) drainConsumersLocked(rep *DrainReport, stopOn func(string) bool) (
 		}
 	}
 	return false, nil
+}
+
+// consumeWhileRelaying is one drain round, pipelined: the consumers empty
+// what is queued now while the relay runs its next cycle. It does exactly
+// what the serial round (consumers until empty, then one relay cycle)
+// does: the consumers stop at what was queued before the relay started.
+func (l *Lab) consumeWhileRelaying(rep *DrainReport) (RelayReport, error) {
+	var r RelayReport
+	var err error
+	cerr := l.inParallel(rep, func() { r, err = l.relay.step(context.Background()) })
+	return r, errors.Join(err, cerr)
+}
+
+// inParallel runs every consumer (and relayCycle, when given) at once.
+// Each consumer has its own database, so they use every core. It is only
+// called with no relevant point armed, so nothing can pause or crash, and
+// holding each one's trace until all are done keeps the trace in the
+// order a serial run writes it: consumers in order, then the relay.
+func (l *Lab) inParallel(rep *DrainReport, relayCycle func()) error {
+	type result struct {
+		applied, duplicates int
+		err                 error
+	}
+	queued := l.broker.counts().Queued
+	results := make([]result, len(l.consumers))
+	var wg sync.WaitGroup
+	for i, c := range l.consumers {
+		l.trace.hold(c.work())
+		wg.Go(func() {
+			for left := queued[c.name]; left > 0; {
+				r, err := c.step(context.Background(), min(left, l.opts.ConsumerBatch))
+				results[i].applied += r.Applied
+				results[i].duplicates += r.Duplicates
+				left -= r.Taken
+				if err != nil || r.Taken == 0 {
+					results[i].err = err
+					return
+				}
+			}
+		})
+	}
+	if relayCycle != nil {
+		l.trace.hold("relay")
+		wg.Go(relayCycle)
+	}
+	wg.Wait()
+	var errs []error
+	for i, c := range l.consumers {
+		l.trace.release(c.work())
+		rep.Applied[c.name] += results[i].applied
+		rep.Duplicates[c.name] += results[i].duplicates
+		errs = append(errs, results[i].err)
+	}
+	if relayCycle != nil {
+		l.trace.release("relay")
+	}
+	return errors.Join(errs...)
+}
+
+// pointsArmed reports whether any point whose name starts with one of the
+// prefixes is armed.
+func (l *Lab) pointsArmed(prefixes ...string) bool {
+	for name := range l.pts.modes() {
+		for _, p := range prefixes {
+			if strings.HasPrefix(name, p) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // Advance moves lab time forward by d: Redis TTLs run down, relay backoff

@@ -33,6 +33,9 @@ func openSQLite(ctx context.Context, path, schema string, busy time.Duration) (*
 	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busy.Milliseconds()))
 	q.Add("_pragma", "journal_mode(wal)")
 	q.Add("_pragma", "synchronous(normal)")
+	// Checkpoint less often than the default 1000 pages: the relay rewrites
+	// the same hot pages batch after batch, and each checkpoint copies them.
+	q.Add("_pragma", "wal_autocheckpoint(8000)")
 	q.Set("_txlock", "immediate")
 	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
 	if err != nil {

@@ -66,54 +66,89 @@ func (e Event) String() string {
 	return s
 }
 
-// Trace is the append-only record every reader shares. It keeps at most
-// limit events; older ones are dropped in chunks, and Total still counts
-// them, so long soak runs stay bounded in memory.
+// Trace is the append-only record every reader shares. It keeps the last
+// limit events in a ring; Total still counts every event, so long soak runs
+// stay bounded in memory and adding stays O(1).
 type Trace struct {
-	mu      sync.Mutex
-	clock   *Clock
-	events  []Event
-	dropped int
-	limit   int
+	mu    sync.Mutex
+	clock *Clock
+	ring  []Event // ring[(first+i) % limit] is the i-th kept event
+	first int
+	total int
+	limit int
+	held  map[string][]Event // work → events waiting for release
 }
 
 func newTrace(clock *Clock, limit int) *Trace {
-	return &Trace{clock: clock, limit: limit}
+	return &Trace{clock: clock, limit: max(limit, 1)}
 }
 
 func (t *Trace) add(e Event) {
+	e.At = t.clock.Since()
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	e.Seq = t.dropped + len(t.events) + 1
-	e.At = t.clock.Since()
-	if t.limit > 0 && len(t.events) >= t.limit {
-		cut := t.limit / 4
-		if cut == 0 {
-			cut = 1
-		}
-		t.events = append(t.events[:0], t.events[cut:]...)
-		t.dropped += cut
+	if buf, ok := t.held[e.Work]; ok {
+		t.held[e.Work] = append(buf, e)
+		return
 	}
-	t.events = append(t.events, e)
+	t.append(e)
 }
 
-// Events returns a copy of the kept events with Seq greater than after.
+// hold buffers the events of one piece of work until release, so work
+// running in parallel still lands in the trace in a fixed order.
+func (t *Trace) hold(work string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.held == nil {
+		t.held = map[string][]Event{}
+	}
+	t.held[work] = nil
+}
+
+// release appends the held events of work, in the order they happened.
+func (t *Trace) release(work string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for _, e := range t.held[work] {
+		t.append(e)
+	}
+	delete(t.held, work)
+}
+
+func (t *Trace) append(e Event) {
+	t.total++
+	e.Seq = t.total
+	if len(t.ring) < t.limit {
+		t.ring = append(t.ring, e)
+		return
+	}
+	t.ring[t.first] = e
+	t.first = (t.first + 1) % t.limit
+}
+
+// Events returns a copy of the kept events with Seq greater than after,
+// oldest first.
 func (t *Trace) Events(after int) []Event {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	start := after - t.dropped
-	if start < 0 {
-		start = 0
+	kept := len(t.ring)
+	skip := after - (t.total - kept) // events before the oldest kept one are gone
+	if skip < 0 {
+		skip = 0
 	}
-	if start > len(t.events) {
+	if skip >= kept {
 		return nil
 	}
-	return append([]Event(nil), t.events[start:]...)
+	out := make([]Event, 0, kept-skip)
+	for i := skip; i < kept; i++ {
+		out = append(out, t.ring[(t.first+i)%len(t.ring)])
+	}
+	return out
 }
 
 // Total counts every event ever added, dropped ones included.
 func (t *Trace) Total() int {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	return t.dropped + len(t.events)
+	return t.total
 }
