@@ -48,6 +48,7 @@ func (l *Lab) autoStep(elapsed time.Duration) {
 		}
 	}
 	_, _ = l.drainConsumersLocked(&rep, never)
+	l.afterStep()
 }
 
 // StopAuto stops RunAuto and waits for its current tick to end.

@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -82,7 +83,10 @@ func (l *Lab) handlePlaceOrder(w http.ResponseWriter, r *http.Request) {
 	}
 	l.note(LaneClient, LaneAPI, work, "POST /orders", key, "", "", fmt.Sprintf("%d × %s", req.Qty, req.Item))
 
-	resp, err := l.svc.place(r.Context(), work, key, req)
+	// The work goes on if the client hangs up, as in a real server; and a
+	// request paused on a point outlives the server's read deadline, which
+	// would otherwise cancel the request context.
+	resp, err := l.svc.place(context.WithoutCancel(r.Context()), work, key, req)
 	if err == nil {
 		err = l.hit("api.responding", work, key)
 	}

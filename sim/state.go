@@ -230,6 +230,7 @@ type State struct {
 
 // State reads the summary and the last limit rows of each table.
 func (l *Lab) State(ctx context.Context, limit int) (State, error) {
+	l.afterStep() // requests from curl are steps too; check them now
 	snap, err := l.Snapshot(ctx)
 	if err != nil {
 		return State{}, err
