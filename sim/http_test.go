@@ -26,7 +26,21 @@ func TestGetOrderHealthzAndLabState(t *testing.T) {
 
 	a = do(t, l, http.MethodGet, "/lab/state", "", nil)
 	require.Equal(t, 200, a.StatusCode)
-	var st State
+	// What a person with curl reads: durations as words, not nanoseconds.
+	var st struct {
+		Switches  map[string]string `json:"switches"`
+		Orders    []OrderRow        `json:"orders"`
+		Outbox    []OutboxRow       `json:"outbox"`
+		RedisKeys []struct {
+			State string `json:"state"`
+			TTL   string `json:"ttl"`
+		} `json:"redis_keys"`
+		BrokerLog []struct {
+			At string `json:"at"`
+		} `json:"broker_log"`
+		Deliveries map[string][]Delivery `json:"deliveries"`
+		Invariants []InvariantResult     `json:"invariants"`
+	}
 	require.NoError(t, json.Unmarshal([]byte(a.body), &st))
 	require.Equal(t, "outbox", st.Switches["publish"])
 	require.Len(t, st.Orders, 1)
@@ -34,6 +48,8 @@ func TestGetOrderHealthzAndLabState(t *testing.T) {
 	require.Equal(t, "published", st.Outbox[0].Status)
 	require.Len(t, st.RedisKeys, 1)
 	require.Equal(t, KeyCompleted, st.RedisKeys[0].State)
+	require.Equal(t, "24h0m0s", st.RedisKeys[0].TTL)
+	require.Equal(t, "+0s", st.BrokerLog[0].At)
 	require.Len(t, st.BrokerLog, 1)
 	require.Len(t, st.Deliveries["warehouse"], 1)
 	require.Len(t, st.Invariants, 5)

@@ -177,3 +177,17 @@ func TestStuckKeyInvariantFlagsAReservationWithoutTTL(t *testing.T) {
 	require.False(t, r.OK)
 	require.Contains(t, r.Broken[0], "key k1 in flight for 1m0s")
 }
+
+func TestRetryPolicyWaitsInLabTimeUntilTheStuckKeyFrees(t *testing.T) {
+	l := newLab(t)
+	require.NoError(t, l.Arm("idem.reserved", ModeCrashOnce))
+	outs := l.SendWithRetries("k1", book, RetryPolicy{Attempts: 5, Backoff: 10 * time.Second})
+	var results []Result
+	for _, o := range outs {
+		results = append(results, o.Result)
+	}
+	require.Equal(t, []Result{ResultDropped, ResultInFlight, ResultCreated}, results,
+		"waits of 10s then 20s: the 30s lock TTL has run out by the second retry")
+	require.Equal(t, 30*time.Second, l.Clock().Since())
+	require.Equal(t, 1, counts(t, l).Orders)
+}

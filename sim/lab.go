@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -178,7 +179,7 @@ func Open(opts Options) (*Lab, error) {
 		// long as the presenter likes.
 	}
 	go l.server.Serve(l.listener)
-	l.client = newClient("http://" + l.listener.Addr().String())
+	l.client = newClient(l.APIURL())
 	ok = true
 	return l, nil
 }
@@ -239,8 +240,18 @@ func (l *Lab) shutdown() {
 	}
 }
 
-// APIURL is the order service's base URL, for curl.
-func (l *Lab) APIURL() string { return "http://" + l.listener.Addr().String() }
+// APIURL is the order service's base URL, for curl. When the server
+// listens on every interface it names loopback, which always reaches it.
+func (l *Lab) APIURL() string {
+	addr := l.listener.Addr().(*net.TCPAddr)
+	if addr.IP.IsUnspecified() {
+		return "http://" + net.JoinHostPort("127.0.0.1", strconv.Itoa(addr.Port))
+	}
+	return "http://" + addr.String()
+}
+
+// ListenAddr is the address the server really listens on.
+func (l *Lab) ListenAddr() string { return l.listener.Addr().String() }
 
 // RedisAddr is the Redis address, for redis-cli -p.
 func (l *Lab) RedisAddr() string { return l.redis.addr }

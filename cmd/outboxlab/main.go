@@ -3,11 +3,14 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/redis/go-redis/v9"
 )
 
 func main() {
@@ -46,6 +49,9 @@ func run(args []string, stdout, stderr io.Writer, signals notifier) (code int) {
 			code = 1
 		}
 	}()
+	// go-redis logs its own dial failures to stderr; the lab reports what
+	// went wrong itself, on one line.
+	redis.SetLogger(quietRedis{})
 	if len(args) == 0 {
 		return gui(stderr)
 	}
@@ -66,3 +72,8 @@ func run(args []string, stdout, stderr io.Writer, signals notifier) (code int) {
 		return 2
 	}
 }
+
+// quietRedis drops go-redis's internal log lines.
+type quietRedis struct{}
+
+func (quietRedis) Printf(context.Context, string, ...any) {}

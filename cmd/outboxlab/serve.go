@@ -74,8 +74,8 @@ func serve(args []string, stdout, stderr io.Writer, signals notifier) int {
 		return 1
 	}
 	fmt.Fprintf(stdout, "api: %s\nredis: %s\ndb: %s\n", lab.APIURL(), lab.RedisAddr(), lab.DBDir())
-	if !isLoopback(lab.APIURL()) {
-		fmt.Fprintf(stderr, "outboxlab: warning: the API at %s is reachable from the network, not only from this machine; anyone who reaches it can place orders and read the lab's state\n", lab.APIURL())
+	if !isLoopback("http://" + lab.ListenAddr()) {
+		fmt.Fprintf(stderr, "outboxlab: warning: the API listens on %s and is reachable from the network, not only from this machine; anyone who reaches it can place orders and read the lab's state\n", lab.ListenAddr())
 	}
 	lab.RunAuto(autoInterval)
 	<-stop
