@@ -530,9 +530,7 @@ func (l *Lab) Invariants() []InvariantResult {
 	res := l.lastChecked
 	l.lastCheckedMu.Unlock()
 	if res == nil {
-		l.act.Lock()
-		l.afterStep()
-		l.act.Unlock()
+		l.afterStep() // the checker locks itself; no driver lock needed
 		l.lastCheckedMu.Lock()
 		res = l.lastChecked
 		l.lastCheckedMu.Unlock()

@@ -90,8 +90,7 @@ func (l *Lab) handlePlaceOrder(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		err = l.hit("api.responding", work, key)
 	}
-	if err != nil {
-		l.note(LaneAPI, LaneAPI, work, "service crashed", key, "", "", err.Error())
+	if err != nil { // a crash: hit has traced where
 		dropConnection(w)
 		return
 	}
