@@ -27,6 +27,16 @@ func (l *Lab) Actions() []Action {
 	return append([]Action(nil), l.actions...)
 }
 
+// Arg renders name=value for a recorded action, quoting the value (Go
+// syntax) when it holds spaces, quotes or non-ASCII, so the scenario
+// parser reads it back exactly.
+func Arg(name, value string) string {
+	if value == "" || strings.IndexFunc(value, func(r rune) bool { return r <= ' ' || r > '~' || r == '"' || r == '\\' }) >= 0 {
+		return name + "=" + strconv.Quote(value)
+	}
+	return name + "=" + value
+}
+
 func (l *Lab) record(verb string, args ...string) {
 	l.actions = append(l.actions, Action{Verb: verb, Args: args})
 }
@@ -38,7 +48,7 @@ func (l *Lab) record(verb string, args ...string) {
 func (l *Lab) Send(key string, req OrderRequest) Outcome {
 	l.act.Lock()
 	defer l.act.Unlock()
-	l.record("send", "key="+key, "item="+req.Item, "qty="+strconv.Itoa(req.Qty))
+	l.record("send", Arg("key", key), Arg("item", req.Item), "qty="+strconv.Itoa(req.Qty))
 	return l.sendLocked(key, req)
 }
 
@@ -50,7 +60,7 @@ func (l *Lab) Retry(key string) (Outcome, error) {
 	if !ok {
 		return Outcome{}, fmt.Errorf("retry %s: no request was sent with that key yet", key)
 	}
-	l.record("retry", "key="+key)
+	l.record("retry", Arg("key", key))
 	return l.sendLocked(key, req), nil
 }
 
@@ -410,6 +420,23 @@ func (l *Lab) pointsArmed(prefixes ...string) bool {
 		}
 	}
 	return false
+}
+
+// ConsumeAll lets every consumer take and apply what is queued until the
+// queues are empty (or a consumer pauses, or crashes on a crash-always
+// point).
+func (l *Lab) ConsumeAll() (DrainReport, error) {
+	l.act.Lock()
+	defer l.act.Unlock()
+	l.record("consume", "all")
+	rep := DrainReport{Applied: map[string]int{}, Duplicates: map[string]int{}}
+	stopOn := func(point string) bool {
+		rep.Crashes = append(rep.Crashes, point)
+		return l.pts.modes()[point] == ModeCrashAlways
+	}
+	_, err := l.drainConsumersLocked(&rep, stopOn)
+	l.afterStep()
+	return rep, err
 }
 
 // Advance moves lab time forward by d: Redis TTLs run down, relay backoff

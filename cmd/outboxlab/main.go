@@ -35,9 +35,11 @@ With no command, outboxlab opens the lab's window.
 Commands:
   serve   run the lab headless until Ctrl-C: the order API, Redis and SQLite
           on loopback, with the relay and consumers running by themselves
-  help    show this help ('outboxlab help serve' for serve's flags)
+  play    play scenarios headless: narration, actions and checked expectations
+          ('outboxlab play --list' for the built-in course)
+  help    show this help ('outboxlab help serve' for a command's flags)
 
-Coming later, not built yet: play (scenario playback to PNG) and explore.
+Coming later, not built yet: explore.
 `
 
 // run is the whole command line. It returns the exit code: 0 done, 1 the
@@ -62,9 +64,14 @@ func run(args []string, stdout, stderr io.Writer, signals notifier) (code int) {
 		if len(args) > 1 && args[1] == "serve" {
 			return serve([]string{"-h"}, stdout, stderr, signals)
 		}
+		if len(args) > 1 && args[1] == "play" {
+			return play([]string{"-h"}, stdout, stderr)
+		}
 		fmt.Fprint(stdout, usage)
 		return 0
-	case "play", "explore":
+	case "play":
+		return play(args[1:], stdout, stderr)
+	case "explore":
 		fmt.Fprintf(stderr, "outboxlab: %s is not built yet\n\n%s", cmd, usage)
 		return 2
 	default:

@@ -58,8 +58,9 @@ func TestHelpListsServeAndMarksTheRestAsComing(t *testing.T) {
 			assert.Empty(t, stderr)
 			assert.Contains(t, stdout, "Usage: outboxlab")
 			assert.Contains(t, stdout, "  serve ")
-			assert.Contains(t, stdout, "not built yet: play")
-			assert.NotContains(t, stdout, "  play ", "play must not be listed as a working command")
+			assert.Contains(t, stdout, "  play ")
+			assert.Contains(t, stdout, "not built yet: explore")
+			assert.NotContains(t, stdout, "  explore ", "explore must not be listed as a working command")
 		})
 	}
 }
@@ -85,7 +86,11 @@ func TestAWrongCommandLineExitsTwoWithOneLineOfError(t *testing.T) {
 	}{
 		{"an unknown command", []string{"frobnicate"}, `unknown command "frobnicate"`},
 		{"an unknown top-level flag", []string{"--verbose"}, `unknown command "--verbose"`},
-		{"a command that is not built yet", []string{"play"}, "play is not built yet"},
+		{"a command that is not built yet", []string{"explore"}, "explore is not built yet"},
+		{"play with nothing to play", []string{"play"}, "no scenario given"},
+		{"an unknown play flag", []string{"play", "--shot", "x"}, "flag provided but not defined: -shot"},
+		{"play with both --all and a file", []string{"play", "--all", "01"}, "either --all or files"},
+		{"play of a built-in that does not exist", []string{"play", "99"}, `no built-in scenario "99"`},
 		{"an unknown serve flag", []string{"serve", "--port", "80"}, "flag provided but not defined: -port"},
 		{"a seed that is not a number", []string{"serve", "--seed", "abc"}, `invalid value "abc" for flag -seed`},
 		{"a listen address without a port", []string{"serve", "--listen", "localhost"}, `--listen "localhost" is not HOST:PORT`},
@@ -99,8 +104,8 @@ func TestAWrongCommandLineExitsTwoWithOneLineOfError(t *testing.T) {
 			assert.Empty(t, stdout)
 			first, rest, _ := strings.Cut(stderr, "\n")
 			assert.Contains(t, first, tt.message)
-			if tt.args[0] == "serve" {
-				assert.Empty(t, rest, "a serve flag error is one line")
+			if tt.args[0] == "serve" || tt.args[0] == "play" {
+				assert.Empty(t, rest, "a command's flag error is one line")
 			} else {
 				assert.Contains(t, rest, "Usage: outboxlab", "an unknown command is followed by the usage")
 			}

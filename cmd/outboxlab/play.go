@@ -1,0 +1,216 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"outboxlab/scenarios"
+	"outboxlab/sim"
+)
+
+const playUsage = `Usage: outboxlab play [flags] FILE.scn... | --all | --list
+
+Plays scenarios headless: prints each step with its narration, runs its
+actions on a fresh lab, and checks its expectations. Stops with exit code 1
+at the first expectation that fails, naming FILE:LINE. A built-in scenario
+can be named by its name or number (play 03). Every file is read and checked
+before anything runs.
+
+Flags:
+`
+
+// play runs the play command.
+func play(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("play", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	all := fs.Bool("all", false, "play the whole built-in course, in order")
+	list := fs.Bool("list", false, "list the built-in scenarios with their titles")
+	tracePath := fs.String("trace", "", "write the trace as JSON to `FILE` (FILE-NAME.json for each of several scenarios)")
+	mermaidPath := fs.String("mermaid", "", "write the trace as a Mermaid sequence diagram to `FILE`")
+	quiet := fs.Bool("quiet", false, "print only failures and the summary")
+	// Flags may come after the files: play a.scn --trace t.json.
+	var files []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				fmt.Fprint(stdout, playUsage)
+				fs.SetOutput(stdout)
+				fs.PrintDefaults()
+				return 0
+			}
+			fmt.Fprintf(stderr, "outboxlab play: %s (see 'outboxlab play -h')\n", err)
+			return 2
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		files = append(files, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+	if *list {
+		return listCourse(stdout, stderr)
+	}
+	scripts, err := loadScripts(files, *all)
+	if err != nil {
+		fmt.Fprintf(stderr, "outboxlab play: %s\n", oneLine(err))
+		return 2
+	}
+	for _, s := range scripts {
+		var out io.Writer = stdout
+		if *quiet {
+			out = io.Discard
+		}
+		lab, err := playOne(s, out)
+		if lab != nil {
+			if werr := writeExports(lab, s, len(scripts) > 1, *tracePath, *mermaidPath); werr != nil {
+				fmt.Fprintf(stderr, "outboxlab play: %s\n", oneLine(werr))
+				lab.Close()
+				return 1
+			}
+			lab.Close()
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "outboxlab play: %s\n", oneLine(err))
+			return 1
+		}
+	}
+	fmt.Fprintf(stdout, "%d scenario(s) passed\n", len(scripts))
+	return 0
+}
+
+func listCourse(stdout, stderr io.Writer) int {
+	course, err := scenarios.Course()
+	if err != nil {
+		fmt.Fprintf(stderr, "outboxlab play: %s\n", oneLine(err))
+		return 1
+	}
+	for _, s := range course {
+		fmt.Fprintf(stdout, "%-40s %s\n", s.Name, s.Title)
+	}
+	return 0
+}
+
+// loadScripts reads every named file (or built-in name) before anything
+// runs, so a bad file never half-runs.
+func loadScripts(files []string, all bool) ([]*scenarios.Script, error) {
+	if all && len(files) > 0 {
+		return nil, errors.New("give either --all or files, not both")
+	}
+	if all {
+		return scenarios.Course()
+	}
+	if len(files) == 0 {
+		return nil, errors.New("no scenario given: name a .scn file, a built-in scenario (see --list), or --all")
+	}
+	var out []*scenarios.Script
+	for _, f := range files {
+		var s *scenarios.Script
+		var err error
+		if _, statErr := os.Stat(f); statErr != nil && !strings.ContainsAny(f, `/\.`) {
+			s, err = scenarios.Builtin(f)
+		} else {
+			s, err = scenarios.Load(f)
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+// playOne runs one scenario on a fresh lab and prints it as it goes.
+func playOne(s *scenarios.Script, out io.Writer) (*sim.Lab, error) {
+	fmt.Fprintf(out, "\n== %s: %s ==\n", s.Name, s.Title)
+	if s.Summary != "" {
+		fmt.Fprintf(out, "   %s\n", s.Summary)
+	}
+	lab, err := s.OpenLab(sim.Options{})
+	if err != nil {
+		return nil, err
+	}
+	err = s.Play(lab, scenarios.Hooks{
+		Step: func(i int, st *scenarios.Step) {
+			fmt.Fprintf(out, "\n[%d] ", i+1)
+			if len(st.Say) > 0 {
+				fmt.Fprintf(out, "%s\n", strings.Join(st.Say, " "))
+			} else {
+				fmt.Fprintln(out)
+			}
+			if st.Action != nil {
+				fmt.Fprintf(out, "    > %s", st.Action)
+			}
+		},
+		Did: func(st *scenarios.Step, result string) {
+			if result != "" {
+				fmt.Fprintf(out, "  →  %s", result)
+			}
+			fmt.Fprintln(out)
+		},
+		Checked: func(e scenarios.Expect) { fmt.Fprintf(out, "    ✓ %s\n", e.Text) },
+		Failed:  func(e scenarios.Expect, saw string) { fmt.Fprintf(out, "    ✗ %s (saw %s)\n", e.Text, saw) },
+		Shot: func(st *scenarios.Step, shot scenarios.Shot) error {
+			fmt.Fprintf(out, "    [shot %s]\n", shot.Name)
+			return nil
+		},
+	})
+	if err == nil {
+		fmt.Fprintf(out, "\n   passed: %s\n", s.Name)
+	}
+	return lab, err
+}
+
+// writeExports writes the trace as JSON and as Mermaid, when asked. With
+// several scenarios each gets its own file: trace-01-happy-path.json.
+func writeExports(lab *sim.Lab, s *scenarios.Script, several bool, tracePath, mermaidPath string) error {
+	events := lab.Trace().Events(0)
+	name := func(path string) string {
+		if !several {
+			return path
+		}
+		ext := filepath.Ext(path)
+		return strings.TrimSuffix(path, ext) + "-" + s.Name + ext
+	}
+	if tracePath != "" {
+		body, err := json.MarshalIndent(events, "", "  ")
+		if err != nil {
+			return err
+		}
+		if err := writeFile(name(tracePath), append(body, '\n')); err != nil {
+			return err
+		}
+	}
+	if mermaidPath != "" {
+		if err := writeFile(name(mermaidPath), []byte(scenarios.Mermaid(s.Title, events))); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writeFile writes through a temporary file and a rename, so an existing
+// file is replaced whole or not at all.
+func writeFile(path string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".outboxlab-*")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, errors.Unwrap(err))
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("write %s: %w", path, errors.Unwrap(err))
+	}
+	return nil
+}
