@@ -1,8 +1,8 @@
 package scenarios
 
 import (
-	"errors"
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"

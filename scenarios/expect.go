@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -15,10 +16,12 @@ import (
 var ExpectForms = []string{
 	"orders OP N",
 	"outbox pending|published|dead OP N",
+	"attempts KEY OP N",
 	"broker log OP N",
 	"deliveries|effects|inbox|queued CONSUMER OP N",
 	"paused OP N",
 	"client KEY RESULT",
+	"request req-N RESULT",
 	"status KEY OP CODE",
 	"key KEY in-flight|completed|absent",
 	"holds INVARIANT|all",
@@ -26,6 +29,8 @@ var ExpectForms = []string{
 }
 
 var ops = []string{"=", ">=", "<="}
+
+var regexpRequest = regexp.MustCompile(`^req-[1-9][0-9]*$`)
 
 var results = []sim.Result{sim.ResultCreated, sim.ResultReplayed, sim.ResultInFlight, sim.ResultKeyReused,
 	sim.ResultBadRequest, sim.ResultTooLarge, sim.ResultUnavailable, sim.ResultError, sim.ResultDropped, sim.ResultWaiting}
@@ -87,6 +92,21 @@ func parseExpect(s string) (Expect, error) {
 			return Expect{}, fmt.Errorf("unknown client result %q (valid: %s)", f[2], joinResults())
 		}
 		return Expect{Kind: "client", What: f[1:2], Want: f[2]}, nil
+	case "attempts":
+		if len(f) != 4 {
+			return Expect{}, errors.New("usage: expect attempts KEY OP N: publish attempts on the outbox row of KEY's order, e.g. expect attempts k1 = 2")
+		}
+		e, err := count(f[:1], f[2:])
+		e.Kind, e.What = "attempts", f[1:2]
+		return e, err
+	case "request":
+		if len(f) != 3 || !regexpRequest.MatchString(f[1]) {
+			return Expect{}, errors.New("usage: expect request req-N RESULT, e.g. expect request req-1 created (req-N is the client's Nth request)")
+		}
+		if !slices.Contains(results, sim.Result(f[2])) {
+			return Expect{}, fmt.Errorf("unknown client result %q (valid: %s)", f[2], joinResults())
+		}
+		return Expect{Kind: "request", What: f[1:2], Want: f[2]}, nil
 	case "status":
 		if len(f) != 4 || !slices.Contains(ops, f[2]) {
 			return Expect{}, errors.New("usage: expect status KEY = CODE, e.g. expect status k1 = 409")
@@ -144,6 +164,26 @@ func check(ctx context.Context, lab *sim.Lab, e Expect) (ok bool, saw string, er
 		}
 		want, _ := strconv.Atoi(e.Want)
 		return compare(o.Status, e.Op, want), describe(o), nil
+	case "attempts":
+		rows, err := lab.OutboxFor(ctx, e.What[0])
+		if err != nil {
+			return false, "", err
+		}
+		if len(rows) != 1 {
+			return false, fmt.Sprintf("%d outbox rows for key %s", len(rows), e.What[0]), nil
+		}
+		want, _ := strconv.Atoi(e.Want)
+		saw := fmt.Sprintf("%d attempts (status %s, next attempt at %s", rows[0].Attempts, rows[0].Status, rows[0].NextAttemptAt)
+		if rows[0].LastError != "" {
+			saw += ", last error: " + rows[0].LastError
+		}
+		return compare(rows[0].Attempts, e.Op, want), saw + ")", nil
+	case "request":
+		o, found := lab.Client().Request(e.What[0])
+		if !found {
+			return false, "no request " + e.What[0] + " was sent", nil
+		}
+		return string(o.Result) == e.Want, describe(o), nil
 	case "key":
 		state, err := keyState(ctx, lab, e.What[0])
 		if err != nil {

@@ -2,7 +2,6 @@ package scenarios
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 
 	"outboxlab/sim"
@@ -44,9 +43,11 @@ func Mermaid(title string, events []sim.Event) string {
 		}
 		text = mermaidText(text)
 		switch {
+		case e.From == e.To && e.What == "crash":
+			fmt.Fprintf(&b, "    Note over %s: ✖ %s\n", e.From, text)
 		case e.From == e.To:
 			fmt.Fprintf(&b, "    Note over %s: %s\n", e.From, text)
-		case slices.Contains([]string{"crash", "connection dropped", "response lost on the way"}, e.What):
+		case e.What == "crash" || e.What == "response lost on the way":
 			fmt.Fprintf(&b, "    %s-x%s: %s\n", e.From, e.To, text)
 		default:
 			fmt.Fprintf(&b, "    %s->>%s: %s\n", e.From, e.To, text)
@@ -57,6 +58,6 @@ func Mermaid(title string, events []sim.Event) string {
 
 // mermaidText keeps a label on one line and away from Mermaid's syntax.
 func mermaidText(s string) string {
-	r := strings.NewReplacer("\n", " ", ";", ",", "#", "no. ", "%", " percent", "<", "‹", ">", "›")
+	r := strings.NewReplacer("\n", " ", "\r", " ", ";", ",", "#", "no. ", "%", " percent", "<", "‹", ">", "›")
 	return r.Replace(s)
 }

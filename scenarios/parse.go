@@ -236,10 +236,12 @@ func checkCommand(c *Command) error {
 			return errors.New("usage: set NAME=VALUE [NAME=VALUE...], e.g. set publish=after-commit")
 		}
 		var sw sim.Switches
-		for _, kv := range a {
+		for i, kv := range a {
 			if err := sw.ParseSwitch(kv); err != nil {
 				return err
 			}
+			name, value, _ := strings.Cut(kv, "=")
+			a[i] = strings.TrimSpace(name) + "=" + strings.TrimSpace(value) // what run applies is what was checked
 		}
 	case "send":
 		kv, err := keyValues(a, "key", "item", "qty")
@@ -288,7 +290,7 @@ func checkCommand(c *Command) error {
 		}
 	case "relay":
 		switch {
-		case len(a) == 1 && a[0] == "drain":
+		case len(a) == 1 && (a[0] == "drain" || a[0] == "requeue"):
 		case len(a) >= 1 && a[0] == "step" && len(a) <= 2:
 			if len(a) == 2 {
 				if _, err := positive(a[1]); err != nil {
@@ -301,7 +303,7 @@ func checkCommand(c *Command) error {
 				return fmt.Errorf("relay batch must be from 1 to 10000, not %q", strings.TrimPrefix(a[0], "batch="))
 			}
 		default:
-			return errors.New("usage: relay step [N] | relay drain | relay batch=N")
+			return errors.New("usage: relay step [N] | relay drain | relay requeue | relay batch=N")
 		}
 	case "consume":
 		if len(a) < 1 || len(a) > 2 {
@@ -342,8 +344,8 @@ func checkCommand(c *Command) error {
 		if err := want(1, "populate N"); err != nil {
 			return err
 		}
-		if n, err := positive(a[0]); err != nil || n > 1_000_000 {
-			return fmt.Errorf("populate takes 1 to 1000000 orders, not %q", a[0])
+		if n, err := positive(a[0]); err != nil || n > sim.MaxPopulate {
+			return fmt.Errorf("populate takes 1 to %d orders, not %q", sim.MaxPopulate, a[0])
 		}
 	default:
 		return fmt.Errorf("unknown command %q (valid: title:, summary:, seed:, say, expect, shot, %s)", c.Verb, strings.Join(Verbs, ", "))

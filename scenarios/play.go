@@ -134,7 +134,7 @@ func run(ctx context.Context, lab *sim.Lab, c *Command) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		if o, ok := lab.Client().Last(p.Subject); ok && o.Request == p.Work {
+		if o, ok := lab.Client().Request(p.Work); ok {
 			return p.Work + ": " + outcome(lab, o), nil
 		}
 		return p.Work + " at " + p.Point, nil
@@ -201,6 +201,9 @@ func relay(lab *sim.Lab, a []string) (string, error) {
 			s += "; stopped: " + r.Stopped
 		}
 		return s, nil
+	case a[0] == "requeue":
+		n, err := lab.RequeueDead()
+		return fmt.Sprintf("%d dead row(s) back to pending", n), err
 	case strings.HasPrefix(a[0], "batch="):
 		n, _ := strconv.Atoi(strings.TrimPrefix(a[0], "batch="))
 		return "", lab.SetRelayBatch(n)

@@ -11,7 +11,11 @@ import (
 // on a fresh lab with the same seed gives the same trace.
 func Record(title string, seed uint64, actions []sim.Action) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "title: %s\n", strings.Join(strings.Fields(title), " "))
+	title = strings.Join(strings.FieldsFunc(title, func(r rune) bool { return r <= ' ' || r == 0x7f }), " ")
+	if title == "" {
+		title = "Recorded session"
+	}
+	fmt.Fprintf(&b, "title: %s\n", title)
 	fmt.Fprintf(&b, "# Recorded by Outbox Lab. Add say lines for narration and expect lines for the lesson's claims.\n")
 	if seed != 1 {
 		fmt.Fprintf(&b, "seed: %d\n", seed)

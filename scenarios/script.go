@@ -2,7 +2,10 @@ package scenarios
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
+
+	"outboxlab/sim"
 )
 
 // Script is one parsed scenario.
@@ -32,9 +35,20 @@ type Command struct {
 	Args []string
 }
 
-// String renders the command in scenario syntax.
+// String renders the command in scenario syntax, quoting values that need
+// it, so a printed command can be pasted back into a file.
 func (c Command) String() string {
-	return strings.TrimSpace(c.Verb + " " + strings.Join(c.Args, " "))
+	parts := []string{c.Verb}
+	for _, a := range c.Args {
+		if name, value, ok := strings.Cut(a, "="); ok {
+			parts = append(parts, sim.Arg(name, value))
+		} else if strings.ContainsAny(a, " \t\"\\") || a == "" {
+			parts = append(parts, strconv.Quote(a))
+		} else {
+			parts = append(parts, a)
+		}
+	}
+	return strings.Join(parts, " ")
 }
 
 // Expect is one checked claim.

@@ -151,6 +151,18 @@ func (c *Client) Last(key string) (Outcome, bool) {
 	return Outcome{}, false
 }
 
+// Request returns a request by its name (req-3), as it stands now.
+func (c *Client) Request(name string) (Outcome, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, o := range c.history {
+		if o.Request == name {
+			return o, true
+		}
+	}
+	return Outcome{}, false
+}
+
 func (c *Client) body(key string) (OrderRequest, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()

@@ -142,13 +142,18 @@ func (l *Lab) Crash(id int) error { return l.release("crash", id, true) }
 func (l *Lab) release(verb string, id int, crash bool) error {
 	l.act.Lock()
 	defer l.act.Unlock()
-	ws := l.worksFor(id)
-	p, err := l.pts.release(id, crash)
-	if err != nil {
-		return fmt.Errorf("%s: %w", verb, err)
+	p, found := l.pausedByID(id)
+	if !found {
+		return fmt.Errorf("%s: no paused work with id %d", verb, id)
 	}
+	ws := l.works.get(p.Work)
+	// Trace before releasing: the released work traces its next steps at
+	// once, and a replay must see the same order.
 	l.record(verb, p.Work)
 	l.note(LaneLab, laneOfWork(p.Work), p.Work, verb, "", "", "", p.Point)
+	if _, err := l.pts.release(id, crash); err != nil {
+		return fmt.Errorf("%s: %w", verb, err)
+	}
 	if ws != nil {
 		ws.wait()
 	}
@@ -157,13 +162,13 @@ func (l *Lab) release(verb string, id int, crash bool) error {
 	return nil
 }
 
-func (l *Lab) worksFor(id int) *workState {
+func (l *Lab) pausedByID(id int) (Paused, bool) {
 	for _, p := range l.pts.list() {
 		if p.ID == id {
-			return l.works.get(p.Work)
+			return p, true
 		}
 	}
-	return nil
+	return Paused{}, false
 }
 
 // PausedWork finds parked work by its work name (req-3, relay,
@@ -420,6 +425,25 @@ func (l *Lab) pointsArmed(prefixes ...string) bool {
 		}
 	}
 	return false
+}
+
+// RequeueDead puts every dead-lettered outbox row back to pending with
+// fresh attempts, due now: what an operator does once the broker is back.
+// The rows were parked, never lost.
+func (l *Lab) RequeueDead() (int, error) {
+	l.act.Lock()
+	defer l.act.Unlock()
+	l.record("relay", "requeue")
+	res, err := l.db.ExecContext(context.Background(), `UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = ? WHERE status = 'dead'`,
+		formatLabTime(l.clock.Now()))
+	if err != nil {
+		return 0, fmt.Errorf("requeue dead rows: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	l.note(LaneLab, LaneSQLite, "", "requeue dead outbox rows", "", "", "", strconv.FormatInt(n, 10)+" rows")
+	l.changed(&l.versions.outbox)
+	l.afterStep()
+	return int(n), nil
 }
 
 // ConsumeAll lets every consumer take and apply what is queued until the

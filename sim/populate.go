@@ -6,13 +6,16 @@ import (
 	"fmt"
 )
 
+// MaxPopulate bounds one Populate call.
+const MaxPopulate = 1_000_000
+
 // Populate bulk-loads n committed orders, each with a pending outbox row,
 // as if customers had ordered while the relay was stopped. Keys are
 // bulk-000001, bulk-000002... It exists for benchmarks and for showing the
 // UI under load; it writes in one transaction, bypassing the HTTP path.
 func (l *Lab) Populate(ctx context.Context, n int) error {
-	if n < 1 || n > 10_000_000 {
-		return fmt.Errorf("populate: n must be from 1 to 10000000, not %d", n)
+	if n < 1 || n > MaxPopulate {
+		return fmt.Errorf("populate: n must be from 1 to %d, not %d", MaxPopulate, n)
 	}
 	l.act.Lock()
 	defer l.act.Unlock()

@@ -158,6 +158,19 @@ func (l *Lab) Outbox(ctx context.Context, offset, limit int) ([]OutboxRow, error
 	})
 }
 
+// OutboxFor returns the outbox rows of the orders placed with key, oldest
+// first.
+func (l *Lab) OutboxFor(ctx context.Context, key string) ([]OutboxRow, error) {
+	rs, err := l.db.QueryContext(ctx, `SELECT x.id, x.event_id, x.order_id, x.type, x.status, x.attempts, x.last_error, x.next_attempt_at, COALESCE(x.published_at, '')
+		FROM outbox x JOIN orders o ON o.id = x.order_id WHERE o.idempotency_key = ? ORDER BY x.id`, key)
+	if err != nil {
+		return nil, fmt.Errorf("read outbox: %w", err)
+	}
+	return scanRows(rs, func(o *OutboxRow) []any {
+		return []any{&o.ID, &o.EventID, &o.OrderID, &o.Type, &o.Status, &o.Attempts, &o.LastError, &o.NextAttemptAt, &o.PublishedAt}
+	})
+}
+
 // Effects returns one page of a consumer's effects, oldest first.
 func (l *Lab) Effects(ctx context.Context, consumer string, offset, limit int) ([]EffectRow, error) {
 	c, err := l.consumer(consumer)

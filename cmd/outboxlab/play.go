@@ -67,16 +67,18 @@ func play(args []string, stdout, stderr io.Writer) int {
 			out = io.Discard
 		}
 		lab, err := playOne(s, out)
+		var werr error
 		if lab != nil {
-			if werr := writeExports(lab, s, len(scripts) > 1, *tracePath, *mermaidPath); werr != nil {
-				fmt.Fprintf(stderr, "outboxlab play: %s\n", oneLine(werr))
-				lab.Close()
-				return 1
-			}
+			// A failed run's trace is the most useful one to export.
+			werr = writeExports(lab, s, len(scripts) > 1, *tracePath, *mermaidPath)
 			lab.Close()
 		}
-		if err != nil {
-			fmt.Fprintf(stderr, "outboxlab play: %s\n", oneLine(err))
+		for _, e := range []error{err, werr} {
+			if e != nil {
+				fmt.Fprintf(stderr, "outboxlab play: %s\n", oneLine(e))
+			}
+		}
+		if err != nil || werr != nil {
 			return 1
 		}
 	}
