@@ -440,7 +440,7 @@ func (l *Lab) RequeueDead() (int, error) {
 		return 0, fmt.Errorf("requeue dead rows: %w", err)
 	}
 	n, _ := res.RowsAffected()
-	l.note(LaneLab, LaneSQLite, "", "requeue dead outbox rows", "", "", "", strconv.FormatInt(n, 10)+" rows")
+	l.note(LaneLab, LaneSQLite, "", "requeue dead outbox rows", "", "", "", plural(int(n), "row"))
 	l.changed(&l.versions.outbox)
 	l.afterStep()
 	return int(n), nil

@@ -58,8 +58,8 @@ func (r *relay) step(ctx context.Context) (RelayReport, error) {
 	if len(rows) == 0 {
 		return rep, r.fillWaiting(ctx, &rep)
 	}
-	l.note(LaneRelay, LaneSQLite, "relay", "fetch pending rows", "", "", "", strconv.Itoa(len(rows))+" rows")
-	if err := l.hit("relay.fetched", "relay", strconv.Itoa(len(rows))+" rows"); err != nil {
+	l.note(LaneRelay, LaneSQLite, "relay", "fetch pending rows", "", "", "", plural(len(rows), "row"))
+	if err := l.hit("relay.fetched", "relay", plural(len(rows), "row")); err != nil {
 		return rep, err
 	}
 	published := make([]int64, 0, len(rows))
@@ -123,7 +123,7 @@ func (r *relay) step(ctx context.Context) (RelayReport, error) {
 	rep.Published, rep.Failed = len(published), len(failed)
 	l.note(LaneRelay, LaneSQLite, "relay", "mark batch", "", "", "", fmt.Sprintf("%d published, %d failed", rep.Published, rep.Failed))
 	l.changed(&l.versions.outbox)
-	if err := l.hit("relay.marked", "relay", strconv.Itoa(len(rows))+" rows"); err != nil {
+	if err := l.hit("relay.marked", "relay", plural(len(rows), "row")); err != nil {
 		return rep, err
 	}
 	return rep, r.fillWaiting(ctx, &rep)
@@ -164,4 +164,12 @@ func (r *relay) fillWaiting(ctx context.Context, rep *RelayReport) error {
 		rep.NextDue = t.Sub(LabEpoch)
 	}
 	return nil
+}
+
+// plural words a count: "1 row", "3 rows".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
 }
