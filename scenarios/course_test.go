@@ -73,7 +73,7 @@ expect orders = 3
 	var checked []string
 	var failed []string
 	err = s.Play(lab, Hooks{
-		Checked: func(e Expect) { checked = append(checked, e.Text) },
+		Checked: func(e Expect, _ string) { checked = append(checked, e.Text) },
 		Failed:  func(e Expect, saw string) { failed = append(failed, e.Text+" / "+saw) },
 	})
 	require.Error(t, err)

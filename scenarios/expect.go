@@ -101,7 +101,7 @@ func parseExpect(s string) (Expect, error) {
 		return e, err
 	case "request":
 		if len(f) != 3 || !regexpRequest.MatchString(f[1]) {
-			return Expect{}, errors.New("usage: expect request req-N RESULT, e.g. expect request req-1 created (req-N is the client's Nth request)")
+			return Expect{}, errors.New("usage: expect request req-N RESULT, where N is a number from 1 (the client's Nth request), e.g. expect request req-1 created")
 		}
 		if !slices.Contains(results, sim.Result(f[2])) {
 			return Expect{}, fmt.Errorf("unknown client result %q (valid: %s)", f[2], joinResults())
@@ -157,7 +157,7 @@ func check(ctx context.Context, lab *sim.Lab, e Expect) (ok bool, saw string, er
 	case "client", "status":
 		o, found := lab.Client().Last(e.What[0])
 		if !found {
-			return false, "no request was sent with key " + e.What[0], nil
+			return false, "nothing: no request was sent with key " + e.What[0], nil
 		}
 		if e.Kind == "client" {
 			return string(o.Result) == e.Want, describe(o), nil
@@ -181,7 +181,7 @@ func check(ctx context.Context, lab *sim.Lab, e Expect) (ok bool, saw string, er
 	case "request":
 		o, found := lab.Client().Request(e.What[0])
 		if !found {
-			return false, "no request " + e.What[0] + " was sent", nil
+			return false, "nothing: " + e.What[0] + " was never sent", nil
 		}
 		return string(o.Result) == e.Want, describe(o), nil
 	case "key":
@@ -192,10 +192,13 @@ func check(ctx context.Context, lab *sim.Lab, e Expect) (ok bool, saw string, er
 		return state == e.Want, state, nil
 	case "holds", "broken":
 		wantOK := e.Kind == "holds"
-		var bad []string
+		var bad, rows []string
 		for _, r := range lab.Invariants() {
 			if e.What[0] != "all" && r.Name != e.What[0] {
 				continue
+			}
+			if !r.OK {
+				rows = append(rows, r.Name+": "+strings.Join(r.Broken, "; "))
 			}
 			if r.OK != wantOK {
 				if r.OK {
@@ -205,7 +208,10 @@ func check(ctx context.Context, lab *sim.Lab, e Expect) (ok bool, saw string, er
 				}
 			}
 		}
-		return len(bad) == 0, strings.Join(bad, " · "), nil
+		if len(bad) == 0 {
+			return true, strings.Join(rows, " · "), nil // the rows that break it, for the printout
+		}
+		return false, strings.Join(bad, " · "), nil
 	}
 	return false, "", fmt.Errorf("unknown expectation kind %q", e.Kind)
 }

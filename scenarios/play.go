@@ -16,7 +16,7 @@ import (
 type Hooks struct {
 	Step    func(i int, st *Step)           // before step i runs
 	Did     func(st *Step, result string)   // after its action, with what happened
-	Checked func(e Expect)                  // after an expectation held
+	Checked func(e Expect, saw string)      // after an expectation held, with what it saw
 	Shot    func(st *Step, shot Shot) error // at a shot mark
 	Failed  func(e Expect, saw string)      // when an expectation fails
 }
@@ -74,7 +74,7 @@ func (s *Script) PlaySteps(lab *sim.Lab, from, to int, h Hooks) error {
 				return &Failure{Where: s.where(e.Line), Expect: e.Text, Saw: saw}
 			}
 			if h.Checked != nil {
-				h.Checked(e)
+				h.Checked(e, saw)
 			}
 		}
 		for _, shot := range st.Shots {
@@ -272,7 +272,7 @@ func findPaused(lab *sim.Lab, who string) (sim.Paused, error) {
 func nothingPaused(lab *sim.Lab, who string) string {
 	ps := lab.Paused()
 	if len(ps) == 0 {
-		return "nothing is paused, so there is no " + who + " to release (arm a point with pause first)"
+		return "nothing is paused, so there is no " + who + " to resume or crash (arm a point with pause first)"
 	}
 	var have []string
 	for _, p := range ps {

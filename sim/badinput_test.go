@@ -82,7 +82,7 @@ func TestUnknownSwitchPointAndModeNameTheValidChoices(t *testing.T) {
 	_, err = l.StepConsumer("billing")
 	require.EqualError(t, err, `unknown consumer "billing" (valid: warehouse, email)`)
 	_, err = l.Retry("never-sent")
-	require.ErrorContains(t, err, "no request was sent with that key")
+	require.ErrorContains(t, err, "no request was sent with key never-sent yet")
 	require.ErrorContains(t, l.Advance(-1), "must be positive")
 	require.ErrorContains(t, l.Resume(99), "no paused work with id 99")
 }

@@ -58,7 +58,7 @@ func (l *Lab) Retry(key string) (Outcome, error) {
 	defer l.act.Unlock()
 	req, ok := l.client.body(key)
 	if !ok {
-		return Outcome{}, fmt.Errorf("retry %s: no request was sent with that key yet", key)
+		return Outcome{}, fmt.Errorf("no request was sent with key %s yet, so there is nothing to retry", key)
 	}
 	l.record("retry", Arg("key", key))
 	return l.sendLocked(key, req), nil

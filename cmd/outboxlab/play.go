@@ -146,17 +146,21 @@ func playOne(s *scenarios.Script, out io.Writer) (*sim.Lab, error) {
 				fmt.Fprintln(out)
 			}
 			if st.Action != nil {
-				fmt.Fprintf(out, "    > %s", st.Action)
+				fmt.Fprintf(out, "    > %s\n", st.Action)
 			}
 		},
 		Did: func(st *scenarios.Step, result string) {
 			if result != "" {
-				fmt.Fprintf(out, "  →  %s", result)
+				fmt.Fprintf(out, "      → %s\n", result)
 			}
-			fmt.Fprintln(out)
 		},
-		Checked: func(e scenarios.Expect) { fmt.Fprintf(out, "    ✓ %s\n", e.Text) },
-		Failed:  func(e scenarios.Expect, saw string) { fmt.Fprintf(out, "    ✗ %s (saw %s)\n", e.Text, saw) },
+		Checked: func(e scenarios.Expect, saw string) {
+			fmt.Fprintf(out, "    ✓ %s\n", e.Text)
+			if strings.HasPrefix(e.Text, "broken ") && saw != "" {
+				fmt.Fprintf(out, "      (%s)\n", saw)
+			}
+		},
+		Failed: func(e scenarios.Expect, saw string) { fmt.Fprintf(out, "    ✗ %s (saw %s)\n", e.Text, saw) },
 		Shot: func(st *scenarios.Step, shot scenarios.Shot) error {
 			fmt.Fprintf(out, "    [shot %s]\n", shot.Name)
 			return nil

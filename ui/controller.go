@@ -1,0 +1,170 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+
+	"outboxlab/scenarios"
+	"outboxlab/sim"
+)
+
+// View is what panels draw after a command: read off the UI goroutine, so a
+// refresh only copies values into widgets. Rows are not in it: tables page
+// them from Lab as they scroll.
+type View struct {
+	Lab      *sim.Lab
+	Snap     sim.Snapshot
+	Client   []sim.Outcome
+	Course   CourseView
+	Status   string // what the last command did, or what went wrong
+	Failed   bool   // Status is an error
+	Revision int    // counts views, so a panel can tell a new one
+}
+
+// CourseView is the course player's state.
+type CourseView struct {
+	Script    *scenarios.Script // nil when no scenario is loaded
+	Next      int               // index of the next step to run
+	Narration []string          // the say lines of the step last run
+	Failure   string            // the last failed expectation, if any
+}
+
+// Controller owns the lab the window shows and runs commands on it one at a
+// time, off the UI goroutine.
+type Controller struct {
+	opts  sim.Options
+	queue chan func()
+	done  chan struct{}
+
+	mu       sync.Mutex // guards the fields below
+	lab      *sim.Lab
+	course   CourseView
+	subs     []func(View)
+	deliver  func(func()) // runs a function on the UI goroutine (bridge)
+	revision int
+	pending  sync.WaitGroup
+}
+
+// NewController opens a lab and starts the worker. deliver hands a
+// function to the UI goroutine; the window passes fyne.Do (bridge.go).
+func NewController(opts sim.Options, deliver func(func())) (*Controller, error) {
+	lab, err := sim.Open(opts)
+	if err != nil {
+		return nil, err
+	}
+	c := &Controller{opts: opts, lab: lab, queue: make(chan func(), 64), done: make(chan struct{}), deliver: deliver}
+	go c.work()
+	return c, nil
+}
+
+func (c *Controller) work() {
+	defer close(c.done)
+	for fn := range c.queue {
+		fn()
+		c.pending.Done()
+	}
+}
+
+// Subscribe registers a panel's refresh; it runs on the UI goroutine.
+func (c *Controller) Subscribe(refresh func(View)) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.subs = append(c.subs, refresh)
+}
+
+// Lab returns the current lab (it changes on Reset and on Back).
+func (c *Controller) Lab() *sim.Lab {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.lab
+}
+
+// Run queues a command. It returns at once; the command runs on the worker
+// and every panel refreshes after it. The string it returns is shown in
+// the status line.
+func (c *Controller) Run(cmd func(lab *sim.Lab) (string, error)) {
+	c.enqueue(func() {
+		lab := c.Lab()
+		status, err := safely(func() (string, error) { return cmd(lab) })
+		c.publish(status, err)
+	})
+}
+
+// Refresh publishes a fresh view without running anything.
+func (c *Controller) Refresh() { c.Run(func(*sim.Lab) (string, error) { return "", nil }) }
+
+// Wait blocks until every queued command has run and its view has been
+// delivered. Tests use it; the window never does.
+func (c *Controller) Wait() { c.pending.Wait() }
+
+func (c *Controller) enqueue(fn func()) {
+	c.pending.Add(1)
+	c.queue <- fn
+}
+
+// safely runs a command and turns a panic into an error, so a bug in one
+// command never takes the window down.
+func safely(cmd func() (string, error)) (status string, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("internal error: %v", r)
+		}
+	}()
+	return cmd()
+}
+
+// publish reads a View and hands it to the panels.
+func (c *Controller) publish(status string, err error) {
+	lab := c.Lab()
+	snap, serr := lab.Snapshot(context.Background())
+	err = errors.Join(err, serr)
+	c.mu.Lock()
+	c.revision++
+	v := View{Lab: lab, Snap: snap, Client: lab.Client().History(), Course: c.course, Status: status, Revision: c.revision}
+	if err != nil {
+		v.Status, v.Failed = err.Error(), true
+	}
+	subs := append([]func(View){}, c.subs...)
+	c.mu.Unlock()
+	c.deliver(func() {
+		for _, s := range subs {
+			s(v)
+		}
+	})
+}
+
+// Reset replaces the lab with a fresh one (same options) and forgets the
+// course position.
+func (c *Controller) Reset() {
+	c.enqueue(func() {
+		err := c.replaceLab(nil)
+		c.publish("a fresh lab", err)
+	})
+}
+
+// replaceLab opens a fresh lab, seeded as script asks when given.
+func (c *Controller) replaceLab(script *scenarios.Script) error {
+	opts := c.opts
+	if script != nil {
+		opts.Seed = script.Seed
+	}
+	lab, err := sim.Open(opts)
+	if err != nil {
+		return err
+	}
+	c.mu.Lock()
+	old := c.lab
+	c.lab = lab
+	c.mu.Unlock()
+	old.Close()
+	return nil
+}
+
+// Close stops the worker and the lab.
+func (c *Controller) Close() {
+	close(c.queue)
+	<-c.done
+	c.Lab().Close()
+}
