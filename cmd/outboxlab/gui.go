@@ -15,7 +15,10 @@ func gui(stderr io.Writer) int {
 		fmt.Fprintln(stderr, "outboxlab: no display to open the window on (DISPLAY is not set); 'outboxlab serve' runs the lab without one")
 		return 1
 	}
-	ui.Run()
+	if err := ui.Run(); err != nil {
+		fmt.Fprintf(stderr, "outboxlab: %s\n", oneLine(err))
+		return 1
+	}
 	return 0
 }
 
