@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 
 	"outboxlab/scenarios"
 	"outboxlab/sim"
@@ -38,12 +39,16 @@ type Controller struct {
 	queue chan func()
 	done  chan struct{}
 
+	qmu    sync.Mutex // guards sending on queue against its closing
+	closed bool
+
 	mu       sync.Mutex // guards the fields below
 	lab      *sim.Lab
 	course   CourseView
 	subs     []func(View)
 	deliver  func(func()) // runs a function on the UI goroutine (bridge)
 	revision int
+	stopAuto chan struct{} // non-nil while the relay runs by itself
 	pending  sync.WaitGroup
 }
 
@@ -100,6 +105,11 @@ func (c *Controller) Refresh() { c.Run(func(*sim.Lab) (string, error) { return "
 func (c *Controller) Wait() { c.pending.Wait() }
 
 func (c *Controller) enqueue(fn func()) {
+	c.qmu.Lock()
+	defer c.qmu.Unlock()
+	if c.closed {
+		return // the window is closing; late refreshes are dropped
+	}
 	c.pending.Add(1)
 	c.queue <- fn
 }
@@ -154,6 +164,7 @@ func (c *Controller) replaceLab(script *scenarios.Script) error {
 	if err != nil {
 		return err
 	}
+	c.stopAutoRelay()
 	c.mu.Lock()
 	old := c.lab
 	c.lab = lab
@@ -164,7 +175,70 @@ func (c *Controller) replaceLab(script *scenarios.Script) error {
 
 // Close stops the worker and the lab.
 func (c *Controller) Close() {
+	c.stopAutoRelay()
+	c.qmu.Lock()
+	c.closed = true
 	close(c.queue)
+	c.qmu.Unlock()
 	<-c.done
 	c.Lab().Close()
 }
+
+// ToggleAutoRelay starts or stops the relay and consumers running by
+// themselves (Lab.RunAuto), as the P key and the relay panel do. While it
+// runs, the window refreshes at the same pace.
+func (c *Controller) ToggleAutoRelay() {
+	c.Run(func(l *sim.Lab) (string, error) {
+		c.mu.Lock()
+		on := c.stopAuto == nil
+		c.mu.Unlock()
+		if !on {
+			c.stopAutoRelay()
+			return "the relay is paused", nil
+		}
+		l.RunAuto(autoRelayInterval)
+		stop := make(chan struct{})
+		c.mu.Lock()
+		c.stopAuto = stop
+		c.mu.Unlock()
+		go c.refreshEvery(autoRelayInterval, stop)
+		return "the relay runs by itself", nil
+	})
+}
+
+// refreshEvery publishes a view at each tick until stop closes: the lab
+// moves on its own while the relay runs automatically.
+func (c *Controller) refreshEvery(d time.Duration, stop chan struct{}) {
+	t := time.NewTicker(d)
+	defer t.Stop()
+	for {
+		select {
+		case <-stop:
+			return
+		case <-t.C:
+			c.Refresh()
+		}
+	}
+}
+
+func (c *Controller) stopAutoRelay() {
+	c.mu.Lock()
+	stop := c.stopAuto
+	c.stopAuto = nil
+	lab := c.lab
+	c.mu.Unlock()
+	if stop != nil {
+		close(stop)
+		lab.StopAuto()
+	}
+}
+
+// AutoRelay reports whether the relay runs by itself.
+func (c *Controller) AutoRelay() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.stopAuto != nil
+}
+
+// autoRelayInterval is how often the automatic relay runs a cycle.
+const autoRelayInterval = 500 * time.Millisecond
