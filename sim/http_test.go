@@ -86,3 +86,17 @@ func TestPagedReadsReturnTheRequestedWindow(t *testing.T) {
 	require.Len(t, keys, 2)
 	require.Equal(t, "d", keys[0].Key)
 }
+
+func TestPagesStayDenseAfterARolledBackInsert(t *testing.T) {
+	l := newLab(t)
+	require.NoError(t, l.Arm("db.order_inserted", ModeCrashOnce))
+	l.Send("lost", book) // its insert rolls back
+	for _, k := range []string{"a", "b", "c"} {
+		l.Send(k, book)
+	}
+	page, err := l.Orders(t.Context(), 1, 5)
+	require.NoError(t, err)
+	require.Len(t, page, 2)
+	require.Equal(t, "b", page[0].Key)
+	require.Equal(t, "c", page[1].Key)
+}

@@ -123,7 +123,7 @@ func (l *Lab) Counts(ctx context.Context) (Counts, error) {
 // Orders returns one page of orders, oldest first.
 func (l *Lab) Orders(ctx context.Context, offset, limit int) ([]OrderRow, error) {
 	rs, err := l.db.QueryContext(ctx, `SELECT seq, id, idempotency_key, unique_key IS NOT NULL, item, qty, publish_mode, created_at
-		FROM orders ORDER BY seq LIMIT ? OFFSET ?`, pageLimit(limit), max(offset, 0))
+		FROM orders WHERE seq > ? ORDER BY seq LIMIT ?`, max(offset, 0), pageLimit(limit))
 	if err != nil {
 		return nil, fmt.Errorf("read orders: %w", err)
 	}
@@ -149,7 +149,7 @@ func (l *Lab) Order(ctx context.Context, id string) (*OrderRow, error) {
 // Outbox returns one page of outbox rows, oldest first.
 func (l *Lab) Outbox(ctx context.Context, offset, limit int) ([]OutboxRow, error) {
 	rs, err := l.db.QueryContext(ctx, `SELECT id, event_id, order_id, type, status, attempts, last_error, next_attempt_at, COALESCE(published_at, '')
-		FROM outbox ORDER BY id LIMIT ? OFFSET ?`, pageLimit(limit), max(offset, 0))
+		FROM outbox WHERE id > ? ORDER BY id LIMIT ?`, max(offset, 0), pageLimit(limit))
 	if err != nil {
 		return nil, fmt.Errorf("read outbox: %w", err)
 	}
@@ -177,7 +177,7 @@ func (l *Lab) Effects(ctx context.Context, consumer string, offset, limit int) (
 	if err != nil {
 		return nil, err
 	}
-	rs, err := c.db.QueryContext(ctx, `SELECT id, order_id, event_id, detail, created_at FROM effects ORDER BY id LIMIT ? OFFSET ?`, pageLimit(limit), max(offset, 0))
+	rs, err := c.db.QueryContext(ctx, `SELECT id, order_id, event_id, detail, created_at FROM effects WHERE id > ? ORDER BY id LIMIT ?`, max(offset, 0), pageLimit(limit))
 	if err != nil {
 		return nil, fmt.Errorf("read %s effects: %w", consumer, err)
 	}
@@ -190,7 +190,7 @@ func (l *Lab) Inbox(ctx context.Context, consumer string, offset, limit int) ([]
 	if err != nil {
 		return nil, err
 	}
-	rs, err := c.db.QueryContext(ctx, `SELECT event_id, order_id, processed_at FROM processed_events ORDER BY rowid LIMIT ? OFFSET ?`, pageLimit(limit), max(offset, 0))
+	rs, err := c.db.QueryContext(ctx, `SELECT event_id, order_id, processed_at FROM processed_events WHERE rowid > ? ORDER BY rowid LIMIT ?`, max(offset, 0), pageLimit(limit))
 	if err != nil {
 		return nil, fmt.Errorf("read %s inbox: %w", consumer, err)
 	}
@@ -203,6 +203,10 @@ func (l *Lab) RedisKeys(ctx context.Context, offset, limit int) ([]KeyView, int,
 	return l.idem.keys(ctx, offset, limit)
 }
 
+// Paged reads seek by key instead of OFFSET: offset n starts after row id
+// n. Row ids are dense (1, 2, 3...) because the lab never deletes a row and
+// SQLite gives each new row the largest id plus one, so the two agree, and
+// a page at the end of 100,000 rows costs what a page at the start does.
 func pageLimit(limit int) int {
 	if limit <= 0 {
 		return -1 // SQLite: no limit

@@ -15,13 +15,14 @@ import (
 // refresh only copies values into widgets. Rows are not in it: tables page
 // them from Lab as they scroll.
 type View struct {
-	Lab      *sim.Lab
-	Snap     sim.Snapshot
-	Client   []sim.Outcome
-	Course   CourseView
-	Status   string // what the last command did, or what went wrong
-	Failed   bool   // Status is an error
-	Revision int    // counts views, so a panel can tell a new one
+	Lab       *sim.Lab
+	Snap      sim.Snapshot
+	Client    []sim.Outcome
+	Course    CourseView
+	Status    string // what the last command did, or what went wrong
+	Failed    bool   // Status is an error
+	AutoRelay bool   // the relay runs by itself
+	Revision  int    // counts views, so a panel can tell a new one
 }
 
 // CourseView is the course player's state.
@@ -42,14 +43,15 @@ type Controller struct {
 	qmu    sync.Mutex // guards sending on queue against its closing
 	closed bool
 
-	mu       sync.Mutex // guards the fields below
-	lab      *sim.Lab
-	course   CourseView
-	subs     []func(View)
-	deliver  func(func()) // runs a function on the UI goroutine (bridge)
-	revision int
-	stopAuto chan struct{} // non-nil while the relay runs by itself
-	pending  sync.WaitGroup
+	mu           sync.Mutex // guards the fields below
+	lab          *sim.Lab
+	course       CourseView
+	subs         []func(View)
+	deliver      func(func()) // runs a function on the UI goroutine (bridge)
+	revision     int
+	stopAuto     chan struct{} // non-nil while the relay runs by itself
+	autoInterval time.Duration
+	pending      sync.WaitGroup
 }
 
 // NewController opens a lab and starts the worker. deliver hands a
@@ -59,7 +61,7 @@ func NewController(opts sim.Options, deliver func(func())) (*Controller, error) 
 	if err != nil {
 		return nil, err
 	}
-	c := &Controller{opts: opts, lab: lab, queue: make(chan func(), 64), done: make(chan struct{}), deliver: deliver}
+	c := &Controller{opts: opts, lab: lab, queue: make(chan func(), 64), done: make(chan struct{}), deliver: deliver, autoInterval: autoRelayInterval}
 	go c.work()
 	return c, nil
 }
@@ -102,7 +104,12 @@ func (c *Controller) Refresh() { c.Run(func(*sim.Lab) (string, error) { return "
 
 // Wait blocks until every queued command has run and its view has been
 // delivered. Tests use it; the window never does.
-func (c *Controller) Wait() { c.pending.Wait() }
+func (c *Controller) Wait() {
+	c.pending.Wait()
+	if afterWait != nil {
+		afterWait()
+	}
+}
 
 func (c *Controller) enqueue(fn func()) {
 	c.qmu.Lock()
@@ -132,7 +139,7 @@ func (c *Controller) publish(status string, err error) {
 	err = errors.Join(err, serr)
 	c.mu.Lock()
 	c.revision++
-	v := View{Lab: lab, Snap: snap, Client: lab.Client().History(), Course: c.course, Status: status, Revision: c.revision}
+	v := View{Lab: lab, Snap: snap, Client: lab.Client().History(), Course: c.course, Status: status, Revision: c.revision, AutoRelay: c.stopAuto != nil}
 	if err != nil {
 		v.Status, v.Failed = err.Error(), true
 	}
@@ -184,26 +191,35 @@ func (c *Controller) Close() {
 	c.Lab().Close()
 }
 
-// ToggleAutoRelay starts or stops the relay and consumers running by
-// themselves (Lab.RunAuto), as the P key and the relay panel do. While it
-// runs, the window refreshes at the same pace.
+// ToggleAutoRelay starts or stops the automatic relay (the P key).
 func (c *Controller) ToggleAutoRelay() {
 	c.Run(func(l *sim.Lab) (string, error) {
 		c.mu.Lock()
-		on := c.stopAuto == nil
+		on, interval := c.stopAuto == nil, c.autoInterval
 		c.mu.Unlock()
-		if !on {
-			c.stopAutoRelay()
-			return "the relay is paused", nil
-		}
-		l.RunAuto(autoRelayInterval)
-		stop := make(chan struct{})
-		c.mu.Lock()
-		c.stopAuto = stop
-		c.mu.Unlock()
-		go c.refreshEvery(autoRelayInterval, stop)
-		return "the relay runs by itself", nil
+		return c.setAutoRelay(l, on, interval), nil
 	})
+}
+
+// SetAutoRelay starts (or restarts, at a new pace) or stops the relay and
+// consumers running by themselves (Lab.RunAuto). While they run, the window
+// refreshes at the same pace.
+func (c *Controller) SetAutoRelay(on bool, interval time.Duration) {
+	c.Run(func(l *sim.Lab) (string, error) { return c.setAutoRelay(l, on, interval), nil })
+}
+
+func (c *Controller) setAutoRelay(l *sim.Lab, on bool, interval time.Duration) string {
+	c.stopAutoRelay()
+	if !on {
+		return "the relay is paused"
+	}
+	l.RunAuto(interval)
+	stop := make(chan struct{})
+	c.mu.Lock()
+	c.stopAuto, c.autoInterval = stop, interval
+	c.mu.Unlock()
+	go c.refreshEvery(interval, stop)
+	return fmt.Sprintf("the relay and consumers run by themselves, a cycle every %s; lab time follows the wall clock", interval)
 }
 
 // refreshEvery publishes a view at each tick until stop closes: the lab
