@@ -7,14 +7,22 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"outboxlab/assets"
+	"outboxlab/scenarios"
 	"outboxlab/sim"
 )
 
 // AppID matches FyneApp.toml, so preferences and storage land in one place.
 const AppID = "dev.outboxlab.app"
 
+// Options are how the window starts.
+type Options struct {
+	Scale  float32           // presenter text scale, one of Scales (0 means 1)
+	Dark   bool              // dark theme
+	Lesson *scenarios.Script // a lesson to load into the course player
+}
+
 // Run opens the main window and blocks until it is closed.
-func Run() error {
+func Run(o Options) error {
 	a := app.NewWithID(AppID)
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
 	c, err := NewController(sim.Options{Seed: 1}, onUI)
@@ -23,7 +31,10 @@ func Run() error {
 	}
 	defer c.Close()
 	w := a.NewWindow("Outbox Lab")
-	NewMainWindow(a, w, c)
+	NewMainWindow(a, w, c, o)
+	if o.Lesson != nil {
+		c.LoadScript(o.Lesson)
+	}
 	w.Resize(fyne.NewSize(1600, 1000))
 	w.ShowAndRun()
 	return nil
@@ -36,11 +47,18 @@ type Window struct {
 	ctl   *Controller
 	scale float32
 	dark  bool
+
+	showPresenter func() // shows scale and theme in the toolbar
 }
 
-// NewMainWindow builds every panel into w. Tests call it with a test app.
-func NewMainWindow(a fyne.App, w fyne.Window, c *Controller) *Window {
-	mw := &Window{app: a, win: w, ctl: c, scale: 1}
+// NewMainWindow builds every panel into w, themed as o asks (the theme is
+// set before any widget exists, so every widget starts at the right size).
+// Tests call it with a test app.
+func NewMainWindow(a fyne.App, w fyne.Window, c *Controller, o Options) *Window {
+	mw := &Window{app: a, win: w, ctl: c, scale: 1, dark: o.Dark}
+	if o.Scale > 0 {
+		mw.scale = o.Scale
+	}
 	mw.applyTheme()
 	status := widget.NewLabel("Ready. Send an order, or pick a lesson from the course.")
 	status.Truncation = fyne.TextTruncateEllipsis
@@ -56,12 +74,17 @@ func NewMainWindow(a fyne.App, w fyne.Window, c *Controller) *Window {
 		}
 	})
 
-	left := container.NewVSplit(newClientPanel(c, w), newFlowPanel(c))
+	// Every panel scrolls inside its split: at presenter scale a panel's
+	// content may want more room than the window has, and it must neither
+	// push the window wider than the screen nor draw over its neighbour.
+	left := container.NewVSplit(fit(newClientPanel(c, w)), fit(newFlowPanel(c)))
 	left.SetOffset(0.45)
-	center := container.NewVSplit(newDataPanel(c), newTimeline(c))
+	center := container.NewVSplit(fit(newDataPanel(c)), fit(newTimeline(c)))
 	center.SetOffset(0.55)
-	right := container.NewVSplit(newCoursePanel(c, w), container.NewVSplit(newInvariantLights(c), newRelayPanel(c)))
-	right.SetOffset(0.4)
+	lower := container.NewVSplit(fit(newInvariantLights(c)), fit(newRelayPanel(c)))
+	lower.SetOffset(0.5)
+	right := container.NewVSplit(fit(newCoursePanel(c, w)), lower)
+	right.SetOffset(0.36)
 
 	body := container.NewHSplit(left, container.NewHSplit(center, right))
 	body.SetOffset(0.24)
@@ -77,6 +100,9 @@ func NewMainWindow(a fyne.App, w fyne.Window, c *Controller) *Window {
 // applyTheme installs the theme for the current scale and variant.
 func (mw *Window) applyTheme() {
 	mw.app.Settings().SetTheme(newLabTheme(mw.scale, mw.dark))
+	if mw.showPresenter != nil {
+		mw.showPresenter()
+	}
 }
 
 // SetScale changes the presenter font scale (1, 1.5 or 2).
@@ -92,5 +118,14 @@ func (mw *Window) SetDark(dark bool) {
 }
 
 func (mw *Window) toolbar() fyne.CanvasObject {
-	return container.NewHBox(newSwitchesBar(mw.ctl), widget.NewSeparator(), mw.presenterControls())
+	return container.NewHScroll(container.NewHBox(newSwitchesBar(mw.ctl), widget.NewSeparator(), mw.presenterControls()))
+}
+
+// fit lets a panel scroll within the space its split gives it, unless it
+// already scrolls as a whole (a scroll in a scroll would clip twice).
+func fit(panel fyne.CanvasObject) fyne.CanvasObject {
+	if _, ok := panel.(*container.Scroll); ok {
+		return panel
+	}
+	return container.NewScroll(panel)
 }

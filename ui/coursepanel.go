@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"outboxlab/scenarios"
@@ -19,7 +20,8 @@ type coursePanel struct {
 	ctl       *Controller
 	pick      *widget.Select
 	progress  *widget.Label
-	narration *widget.Label
+	narration *widget.RichText
+	titles    []string
 	failure   *widget.Label
 	back      *widget.Button
 	step      *widget.Button
@@ -37,6 +39,7 @@ func newCoursePanel(c *Controller, w fyne.Window) fyne.CanvasObject {
 	for i, s := range course {
 		titles[i] = fmt.Sprintf("%s · %s", strings.SplitN(s.Name, "-", 2)[0], s.Title)
 	}
+	p.titles = titles
 	p.pick = widget.NewSelect(titles, func(choice string) {
 		for i, t := range titles {
 			if t == choice {
@@ -48,9 +51,10 @@ func newCoursePanel(c *Controller, w fyne.Window) fyne.CanvasObject {
 	open := widget.NewButton("Open…", func() { openScenario(c, w) })
 
 	p.progress = widget.NewLabel("No lesson loaded.")
-	p.narration = widget.NewLabel("Pick a lesson to follow it step by step, or drive the lab yourself: every panel works at any time.")
+	p.progress.Wrapping = fyne.TextWrapWord
+	p.narration = widget.NewRichText()
 	p.narration.Wrapping = fyne.TextWrapWord
-	p.narration.TextStyle = fyne.TextStyle{}
+	p.setNarration("Pick a lesson to follow it step by step, or drive the lab yourself: every panel works at any time.")
 	p.failure = widget.NewLabel("")
 	p.failure.Wrapping = fyne.TextWrapWord
 	p.failure.Importance = widget.DangerImportance
@@ -89,7 +93,13 @@ func (p *coursePanel) refresh(v View) {
 	if cv.Next >= n {
 		text += "\n\nThe lesson is over. Restart plays it again; the lab stays as it is for you to explore."
 	}
-	p.narration.SetText(text)
+	p.setNarration(text)
+	for i, s := range p.course {
+		if s.Name == cv.Script.Name && p.pick.Selected != p.titles[i] {
+			p.pick.Selected = p.titles[i] // show it without loading it again
+			p.pick.Refresh()
+		}
+	}
 	if cv.Failure != "" {
 		p.failure.SetText("Expectation failed: " + cv.Failure)
 		p.failure.Show()
@@ -106,6 +116,17 @@ func (p *coursePanel) refresh(v View) {
 	} else {
 		p.step.Disable()
 	}
+}
+
+// setNarration shows the narration in sub-heading size: it is what a room
+// reads from the projector.
+func (p *coursePanel) setNarration(text string) {
+	var segs []widget.RichTextSegment
+	for _, para := range strings.Split(text, "\n\n") {
+		segs = append(segs, &widget.TextSegment{Text: para, Style: widget.RichTextStyle{SizeName: theme.SizeNameSubHeadingText}})
+	}
+	p.narration.Segments = segs
+	p.narration.Refresh()
 }
 
 // openScenario lets the user pick a .scn file and loads it into the player.

@@ -20,7 +20,7 @@ func newTestWindow(t testing.TB) (*Window, *Controller) {
 	t.Cleanup(c.Close)
 	w := a.NewWindow("Outbox Lab")
 	t.Cleanup(w.Close)
-	mw := NewMainWindow(a, w, c)
+	mw := NewMainWindow(a, w, c, Options{})
 	w.Resize(fyne.NewSize(1600, 1000))
 	c.Wait()
 	return mw, c

@@ -21,7 +21,25 @@ func (mw *Window) presenterControls() fyne.CanvasObject {
 			}
 		}
 	})
-	scale.SetSelected(labels[0])
-	dark := widget.NewCheck("Dark", mw.SetDark)
+	for i, s := range Scales {
+		if s == mw.scale {
+			scale.Selected = labels[i] // shown as set; no OnChanged
+		}
+	}
+	dark := widget.NewCheck("Dark", nil)
+	dark.Checked = mw.dark
+	dark.OnChanged = mw.SetDark
+	mw.showPresenter = func() {
+		for i, s := range Scales {
+			if s == mw.scale && scale.Selected != labels[i] {
+				scale.Selected = labels[i] // no OnChanged: the scale is already set
+				scale.Refresh()
+			}
+		}
+		if dark.Checked != mw.dark {
+			dark.Checked = mw.dark
+			dark.Refresh()
+		}
+	}
 	return container.NewHBox(widget.NewLabel("Text"), scale, dark)
 }

@@ -1,21 +1,64 @@
 package main
 
 import (
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
 	"runtime"
+	"slices"
 
+	"outboxlab/scenarios"
 	"outboxlab/ui"
 )
 
+const guiUsage = `Usage: outboxlab [flags]
+
+Opens the lab's window.
+
+Flags:
+`
+
 // gui opens the lab's window and returns when it is closed.
-func gui(stderr io.Writer) int {
+func gui(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("outboxlab", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	scale := fs.Float64("scale", 1, "presenter text scale: 1, 1.5 or 2")
+	dark := fs.Bool("dark", false, "start with the dark theme")
+	lesson := fs.String("lesson", "", "open a built-in lesson by name or number (see 'outboxlab play --list')")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprint(stdout, guiUsage)
+			fs.SetOutput(stdout)
+			fs.PrintDefaults()
+			return 0
+		}
+		fmt.Fprintf(stderr, "outboxlab: %s (see 'outboxlab --help')\n", err)
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "outboxlab: unknown command %q\n\n%s", fs.Arg(0), usage)
+		return 2
+	}
+	opts := ui.Options{Scale: float32(*scale), Dark: *dark}
+	if !slices.Contains(ui.Scales, opts.Scale) {
+		fmt.Fprintf(stderr, "outboxlab: --scale must be 1, 1.5 or 2, not %g\n", *scale)
+		return 2
+	}
+	if *lesson != "" {
+		s, err := scenarios.Builtin(*lesson)
+		if err != nil {
+			fmt.Fprintf(stderr, "outboxlab: %s\n", oneLine(err))
+			return 2
+		}
+		opts.Lesson = s
+	}
 	if !hasDisplay() {
 		fmt.Fprintln(stderr, "outboxlab: no display to open the window on (DISPLAY is not set); 'outboxlab serve' runs the lab without one")
 		return 1
 	}
-	if err := ui.Run(); err != nil {
+	if err := ui.Run(opts); err != nil {
 		fmt.Fprintf(stderr, "outboxlab: %s\n", oneLine(err))
 		return 1
 	}

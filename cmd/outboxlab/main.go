@@ -8,6 +8,8 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"slices"
+	"strings"
 	"syscall"
 
 	"github.com/redis/go-redis/v9"
@@ -30,7 +32,8 @@ func interrupts() (<-chan os.Signal, func()) {
 
 const usage = `Usage: outboxlab [command] [flags]
 
-With no command, outboxlab opens the lab's window.
+With no command, outboxlab opens the lab's window:
+  outboxlab [--scale 1|1.5|2] [--dark] [--lesson NAME]
 
 Commands:
   serve   run the lab headless until Ctrl-C: the order API, Redis and SQLite
@@ -54,8 +57,8 @@ func run(args []string, stdout, stderr io.Writer, signals notifier) (code int) {
 	// go-redis logs its own dial failures to stderr; the lab reports what
 	// went wrong itself, on one line.
 	redis.SetLogger(quietRedis{})
-	if len(args) == 0 {
-		return gui(stderr)
+	if len(args) == 0 || (strings.HasPrefix(args[0], "-") && !slices.Contains([]string{"-h", "-help", "--help"}, args[0])) {
+		return gui(args, stdout, stderr)
 	}
 	switch cmd := args[0]; cmd {
 	case "serve":
