@@ -208,18 +208,6 @@ func (b *Broker) counts() BrokerCounts {
 	return c
 }
 
-// idle reports that no consumer has anything queued or in flight.
-func (b *Broker) idle() bool {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	for _, s := range b.subs {
-		if len(s.queue) > 0 || len(s.inflight) > 0 {
-			return false
-		}
-	}
-	return true
-}
-
 // Messages returns one page of the log.
 func (b *Broker) Messages(offset, limit int) []Message {
 	b.mu.Lock()
