@@ -97,7 +97,11 @@ func (c *Controller) playStep(s *scenarios.Script, i int) (string, error) {
 		c.course.Failure = err.Error()
 	}
 	c.mu.Unlock()
-	return fmt.Sprintf("step %d of %d: %s", i+1, len(s.Steps), strings.Join(did, "; ")), err
+	status := fmt.Sprintf("step %d of %d", i+1, len(s.Steps))
+	if len(did) > 0 {
+		status += ": " + strings.Join(did, "; ")
+	}
+	return status, err
 }
 
 // Recording returns what was done on the current lab as a scenario file.

@@ -38,7 +38,8 @@ With no command, outboxlab opens the lab's window:
 Commands:
   serve   run the lab headless until Ctrl-C: the order API, Redis and SQLite
           on loopback, with the relay and consumers running by themselves
-  play    play scenarios headless: narration, actions and checked expectations
+  play    play scenarios headless: narration, actions and checked expectations,
+          with --shots DIR pictures of the window at each shot mark
           ('outboxlab play --list' for the built-in course)
   help    show this help ('outboxlab help serve' for a command's flags)
 

@@ -22,6 +22,11 @@ at the first expectation that fails, naming FILE:LINE. A built-in scenario
 can be named by its name or number (play 03). Every file is read and checked
 before anything runs.
 
+With --shots DIR, each scenario is played a second time in the real window,
+drawn in memory (no display needed), and the window is written to
+DIR/SCENARIO-SHOT.png at every 'shot SHOT' mark. The same command always
+writes the same bytes.
+
 Flags:
 `
 
@@ -34,6 +39,12 @@ func play(args []string, stdout, stderr io.Writer) int {
 	tracePath := fs.String("trace", "", "write the trace as JSON to `FILE` (FILE-NAME.json for each of several scenarios)")
 	mermaidPath := fs.String("mermaid", "", "write the trace as a Mermaid sequence diagram to `FILE`")
 	quiet := fs.Bool("quiet", false, "print only failures and the summary")
+	var sf shotFlags
+	fs.StringVar(&sf.dir, "shots", "", "render the window at every shot mark into `DIR`/SCENARIO-SHOT.png (created when missing)")
+	fs.StringVar(&sf.size, "size", "1600x1000", "window size for --shots, `WxH` in pixels")
+	fs.StringVar(&sf.scale, "scale", "1", "presenter text scale for --shots: 1, 1.5 or 2")
+	fs.StringVar(&sf.theme, "theme", "light", "theme for --shots: light or dark")
+	fs.BoolVar(&sf.caption, "caption", false, "with --shots, draw the step's narration as a band below the window")
 	// Flags may come after the files: play a.scn --trace t.json.
 	var files []string
 	for {
@@ -61,6 +72,20 @@ func play(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "outboxlab play: %s\n", oneLine(err))
 		return 2
 	}
+	shotOpts, err := sf.options()
+	if err == nil && sf.dir != "" {
+		err = planShots(scripts)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "outboxlab play: %s\n", oneLine(err))
+		return 2
+	}
+	if sf.dir != "" {
+		if err := makeShotsDir(sf.dir); err != nil {
+			fmt.Fprintf(stderr, "outboxlab play: %s\n", oneLine(err))
+			return 1
+		}
+	}
 	for _, s := range scripts {
 		var out io.Writer = stdout
 		if *quiet {
@@ -80,6 +105,14 @@ func play(args []string, stdout, stderr io.Writer) int {
 		}
 		if err != nil || werr != nil {
 			return 1
+		}
+		if sf.dir != "" {
+			n, err := shoot(s, shotOpts, sf.dir)
+			if err != nil {
+				fmt.Fprintf(stderr, "outboxlab play: %s: %s\n", s.Name, oneLine(err))
+				return 1
+			}
+			fmt.Fprintf(out, "   %d picture(s) in %s\n", n, sf.dir)
 		}
 	}
 	fmt.Fprintf(stdout, "%d scenario(s) passed\n", len(scripts))
