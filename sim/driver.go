@@ -122,7 +122,11 @@ func (l *Lab) Arm(point string, mode Mode) error {
 		return err
 	}
 	l.record("arm", point, string(mode))
-	l.note(LaneLab, LaneLab, "", "arm "+point, "", "", "", string(mode))
+	if mode == ModeRun {
+		l.note(LaneLab, LaneLab, "", "disarm "+point, "", "", "", "")
+	} else {
+		l.note(LaneLab, LaneLab, "", "arm "+point, "", "", "", string(mode))
+	}
 	l.changed(&l.versions.paused)
 	return nil
 }

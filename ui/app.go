@@ -82,13 +82,13 @@ func NewMainWindow(a fyne.App, w fyne.Window, c *Controller, o Options) *Window 
 	center := container.NewVSplit(fit(newDataPanel(c)), fit(newTimeline(c)))
 	center.SetOffset(0.55)
 	lower := container.NewVSplit(fit(newInvariantLights(c)), fit(newRelayPanel(c)))
-	lower.SetOffset(0.5)
+	lower.SetOffset(0.56)
 	right := container.NewVSplit(fit(newCoursePanel(c, w)), lower)
-	right.SetOffset(0.36)
+	right.SetOffset(0.38)
 
 	body := container.NewHSplit(left, container.NewHSplit(center, right))
 	body.SetOffset(0.24)
-	body.Trailing.(*container.Split).SetOffset(0.72)
+	body.Trailing.(*container.Split).SetOffset(0.68)
 
 	w.SetContent(container.NewBorder(mw.toolbar(), status, nil, nil, body))
 	w.SetMainMenu(mw.menu())
