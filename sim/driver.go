@@ -486,7 +486,7 @@ func (l *Lab) Advance(d time.Duration) error {
 
 func (l *Lab) advanceLocked(d time.Duration) error {
 	now := l.clock.advance(d)
-	l.note(LaneLab, LaneRedis, "", "advance time", "", "", "", d.String())
+	l.note(LaneLab, LaneRedis, "", "advance time "+d.String(), "", "", "", "TTLs run down, backoff deadlines come due")
 	l.changed(&l.versions.redis)
 	if err := l.redis.advance(context.Background(), d, now); err != nil {
 		return fmt.Errorf("advance redis TTLs: %w", err)
