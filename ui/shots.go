@@ -51,7 +51,7 @@ type Shooter struct {
 	app   fyne.App
 	win   fyne.Window
 	ctl   *Controller
-	q     *shotQueue
+	q     *uiQueue
 	calls chan func()
 	last  View
 
@@ -59,20 +59,21 @@ type Shooter struct {
 	next   int
 }
 
-// shotQueue stands in for the UI goroutine: the worker pushes each View
-// delivery, and the Shooter runs them on its caller's goroutine.
-type shotQueue struct {
+// uiQueue stands in for the UI goroutine where there is no real one: the
+// controller's worker pushes each View delivery, and the owner (the
+// Shooter, or the tests) runs them on its own goroutine.
+type uiQueue struct {
 	mu  sync.Mutex
 	fns []func()
 }
 
-func (q *shotQueue) push(fn func()) {
+func (q *uiQueue) push(fn func()) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	q.fns = append(q.fns, fn)
 }
 
-func (q *shotQueue) flush() {
+func (q *uiQueue) flush() {
 	for {
 		q.mu.Lock()
 		fns := q.fns
@@ -114,7 +115,7 @@ func NewShooter(o ShotOptions) (*Shooter, error) {
 	if o.Scale == 0 {
 		o.Scale = 1
 	}
-	s := &Shooter{opts: o, q: &shotQueue{}, calls: make(chan func())}
+	s := &Shooter{opts: o, q: &uiQueue{}, calls: make(chan func())}
 	ctl, err := NewController(sim.Options{Seed: 1}, s.q.push)
 	if err != nil {
 		return nil, err
