@@ -120,23 +120,34 @@ func (l *Lab) Counts(ctx context.Context) (Counts, error) {
 	return c, nil
 }
 
+// The columns of an order and of an outbox row as the views read them, with
+// the fields they scan into, so every query of a table reads one shape.
+const (
+	orderColumns  = `o.seq, o.id, o.idempotency_key, o.unique_key IS NOT NULL, o.item, o.qty, o.publish_mode, o.created_at`
+	outboxColumns = `x.id, x.event_id, x.order_id, x.type, x.status, x.attempts, x.last_error, x.next_attempt_at, COALESCE(x.published_at, '')`
+)
+
+func orderFields(o *OrderRow) []any {
+	return []any{&o.Seq, &o.ID, &o.Key, &o.UniqueGuard, &o.Item, &o.Qty, &o.PublishMode, &o.CreatedAt}
+}
+
+func outboxFields(o *OutboxRow) []any {
+	return []any{&o.ID, &o.EventID, &o.OrderID, &o.Type, &o.Status, &o.Attempts, &o.LastError, &o.NextAttemptAt, &o.PublishedAt}
+}
+
 // Orders returns one page of orders, oldest first.
 func (l *Lab) Orders(ctx context.Context, offset, limit int) ([]OrderRow, error) {
-	rs, err := l.db.QueryContext(ctx, `SELECT seq, id, idempotency_key, unique_key IS NOT NULL, item, qty, publish_mode, created_at
-		FROM orders WHERE seq > ? ORDER BY seq LIMIT ?`, max(offset, 0), pageLimit(limit))
+	rs, err := l.db.QueryContext(ctx, `SELECT `+orderColumns+` FROM orders o WHERE o.seq > ? ORDER BY o.seq LIMIT ?`, max(offset, 0), pageLimit(limit))
 	if err != nil {
 		return nil, fmt.Errorf("read orders: %w", err)
 	}
-	return scanRows(rs, func(o *OrderRow) []any {
-		return []any{&o.Seq, &o.ID, &o.Key, &o.UniqueGuard, &o.Item, &o.Qty, &o.PublishMode, &o.CreatedAt}
-	})
+	return scanRows(rs, orderFields)
 }
 
 // Order finds one order by id; nil when there is none.
 func (l *Lab) Order(ctx context.Context, id string) (*OrderRow, error) {
 	var o OrderRow
-	err := l.db.QueryRowContext(ctx, `SELECT seq, id, idempotency_key, unique_key IS NOT NULL, item, qty, publish_mode, created_at
-		FROM orders WHERE id = ?`, id).Scan(&o.Seq, &o.ID, &o.Key, &o.UniqueGuard, &o.Item, &o.Qty, &o.PublishMode, &o.CreatedAt)
+	err := l.db.QueryRowContext(ctx, `SELECT `+orderColumns+` FROM orders o WHERE o.id = ?`, id).Scan(orderFields(&o)...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
@@ -148,27 +159,22 @@ func (l *Lab) Order(ctx context.Context, id string) (*OrderRow, error) {
 
 // Outbox returns one page of outbox rows, oldest first.
 func (l *Lab) Outbox(ctx context.Context, offset, limit int) ([]OutboxRow, error) {
-	rs, err := l.db.QueryContext(ctx, `SELECT id, event_id, order_id, type, status, attempts, last_error, next_attempt_at, COALESCE(published_at, '')
-		FROM outbox WHERE id > ? ORDER BY id LIMIT ?`, max(offset, 0), pageLimit(limit))
+	rs, err := l.db.QueryContext(ctx, `SELECT `+outboxColumns+` FROM outbox x WHERE x.id > ? ORDER BY x.id LIMIT ?`, max(offset, 0), pageLimit(limit))
 	if err != nil {
 		return nil, fmt.Errorf("read outbox: %w", err)
 	}
-	return scanRows(rs, func(o *OutboxRow) []any {
-		return []any{&o.ID, &o.EventID, &o.OrderID, &o.Type, &o.Status, &o.Attempts, &o.LastError, &o.NextAttemptAt, &o.PublishedAt}
-	})
+	return scanRows(rs, outboxFields)
 }
 
 // OutboxFor returns the outbox rows of the orders placed with key, oldest
 // first.
 func (l *Lab) OutboxFor(ctx context.Context, key string) ([]OutboxRow, error) {
-	rs, err := l.db.QueryContext(ctx, `SELECT x.id, x.event_id, x.order_id, x.type, x.status, x.attempts, x.last_error, x.next_attempt_at, COALESCE(x.published_at, '')
+	rs, err := l.db.QueryContext(ctx, `SELECT `+outboxColumns+`
 		FROM outbox x JOIN orders o ON o.id = x.order_id WHERE o.idempotency_key = ? ORDER BY x.id`, key)
 	if err != nil {
 		return nil, fmt.Errorf("read outbox: %w", err)
 	}
-	return scanRows(rs, func(o *OutboxRow) []any {
-		return []any{&o.ID, &o.EventID, &o.OrderID, &o.Type, &o.Status, &o.Attempts, &o.LastError, &o.NextAttemptAt, &o.PublishedAt}
-	})
+	return scanRows(rs, outboxFields)
 }
 
 // Effects returns one page of a consumer's effects, oldest first.
@@ -265,11 +271,9 @@ func (l *Lab) State(ctx context.Context, limit int) (State, error) {
 	if st.Outbox, err = l.Outbox(ctx, tail(c.OutboxPending+c.OutboxPublished+c.OutboxDead), limit); err != nil {
 		return st, err
 	}
-	var keys int
-	if st.RedisKeys, keys, err = l.RedisKeys(ctx, 0, limit); err != nil {
+	if st.RedisKeys, _, err = l.RedisKeys(ctx, 0, limit); err != nil {
 		return st, err
 	}
-	_ = keys
 	st.BrokerLog = l.broker.Messages(tail(c.Broker.Log), limit)
 	for _, name := range ConsumerNames {
 		st.Deliveries[name] = l.broker.Deliveries(name, tail(c.Broker.Deliveries[name]), limit)

@@ -23,9 +23,7 @@ func (c *Controller) LoadScript(s *scenarios.Script) {
 // StepForward runs the next step of the loaded scenario.
 func (c *Controller) StepForward() {
 	c.enqueue(func() {
-		c.mu.Lock()
-		cv := c.course
-		c.mu.Unlock()
+		cv := c.courseNow()
 		if cv.Script == nil {
 			c.publish("", fmt.Errorf("no scenario is loaded: pick one from the course list"))
 			return
@@ -48,9 +46,7 @@ func (c *Controller) Restart() { c.rewindTo(func(int) int { return 0 }) }
 
 func (c *Controller) rewindTo(target func(next int) int) {
 	c.enqueue(func() {
-		c.mu.Lock()
-		cv := c.course
-		c.mu.Unlock()
+		cv := c.courseNow()
 		if cv.Script == nil {
 			c.publish("", fmt.Errorf("no scenario is loaded"))
 			return
@@ -75,6 +71,13 @@ func (c *Controller) rewindTo(target func(next int) int) {
 		}
 		c.publish(status, err)
 	})
+}
+
+// courseNow reads where the course player is.
+func (c *Controller) courseNow() CourseView {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.course
 }
 
 // playStep runs step i on the current lab and records where the course is.
