@@ -235,6 +235,9 @@ func relay(lab *sim.Lab, a []string) (string, error) {
 			if r.Dead > 0 {
 				p += fmt.Sprintf(", dead %d", r.Dead)
 			}
+			if r.Unmarked {
+				p += " but could not mark them (paused work holds the write lock); they stay pending and go out again"
+			}
 			parts = append(parts, p)
 		}
 		if r.Paused {

@@ -308,6 +308,9 @@ func (l *Lab) drainLocked() (DrainReport, error) {
 		case r.Paused:
 			rep.Stopped = "the relay is paused"
 			return rep, nil
+		case r.Unmarked:
+			rep.Stopped = "paused work holds the orders database's write lock, so the relay cannot mark what it published"
+			return rep, nil
 		case r.Crashed != "":
 			if stopOn(r.Crashed) {
 				return rep, nil

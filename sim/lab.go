@@ -137,7 +137,7 @@ func Open(opts Options) (*Lab, error) {
 		return nil, err
 	}
 	var err error
-	if l.db, err = openSQLite(ctx, filepath.Join(l.dir, "orders.db"), ordersSchema, opts.BusyTimeout); err != nil {
+	if l.db, err = openSQLite(ctx, filepath.Join(l.dir, "orders.db"), ordersSchema, opts.BusyTimeout, l.tempDir); err != nil {
 		return nil, err
 	}
 	var existing int
@@ -154,7 +154,7 @@ func Open(opts Options) (*Lab, error) {
 	effects := map[string]func(OrderCreated) string{"warehouse": warehouseEffect, "email": emailEffect}
 	lanes := map[string]Lane{"warehouse": LaneWarehouse, "email": LaneEmail}
 	for _, name := range ConsumerNames {
-		db, err := openSQLite(ctx, filepath.Join(l.dir, name+".db"), consumerSchema, opts.BusyTimeout)
+		db, err := openSQLite(ctx, filepath.Join(l.dir, name+".db"), consumerSchema, opts.BusyTimeout, l.tempDir)
 		if err != nil {
 			return nil, err
 		}

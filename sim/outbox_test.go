@@ -205,3 +205,36 @@ func TestDrainStopsWhenAPointCrashesEveryTime(t *testing.T) {
 	require.Equal(t, "relay.fetched is armed crash-always", rep.Stopped)
 	require.Equal(t, 1, counts(t, l).OutboxPending)
 }
+
+// A request paused inside its transaction holds SQLite's write lock. The
+// relay can still read and publish, but not mark: the row stays pending
+// and goes out again once the lock is free. At-least-once, not an error.
+func TestRelayThatCannotMarkPublishesAgainLater(t *testing.T) {
+	l := newLab(t, func(o *Options) { o.BusyTimeout = 20 * time.Millisecond })
+	l.Send("k1", book)
+	require.NoError(t, l.Arm("db.order_inserted", ModePause))
+	l.Send("k2", book)
+	require.Len(t, l.Paused(), 1)
+
+	r, err := l.StepRelay()
+	require.NoError(t, err, "a locked database is something the relay lives through")
+	require.True(t, r.Unmarked)
+	require.Equal(t, 1, r.Published)
+	require.Equal(t, 1, counts(t, l).OutboxPending, "the mark did not land")
+
+	d, err := l.Drain()
+	require.NoError(t, err)
+	require.Contains(t, d.Stopped, "write lock", "drain stops instead of publishing the same row forever")
+
+	require.NoError(t, l.Arm("db.order_inserted", ModeRun))
+	require.NoError(t, l.Resume(l.Paused()[0].ID))
+	_, err = l.Drain()
+	require.NoError(t, err)
+	c := counts(t, l)
+	require.Zero(t, c.OutboxPending)
+	require.Equal(t, 4, c.Broker.Log, "k1's event went out three times (twice unmarked), k2's once")
+	require.Equal(t, 2, c.Effects["warehouse"], "the inbox absorbed the copies")
+	for _, r := range l.Invariants() {
+		require.True(t, r.OK, r.Name)
+	}
+}

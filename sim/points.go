@@ -224,11 +224,18 @@ func (ps *pointSet) list() []Paused {
 	return out
 }
 
-// crashAll kills every parked piece of work; used when the lab closes so no
-// goroutine stays blocked.
+// crashAll kills every parked piece of work and every later pause; used
+// when the lab closes so no goroutine stays blocked.
 func (ps *pointSet) crashAll() {
 	ps.mu.Lock()
 	ps.closed = true
+	ps.mu.Unlock()
+	ps.crashParked()
+}
+
+// crashParked kills the work parked now.
+func (ps *pointSet) crashParked() {
+	ps.mu.Lock()
 	ids := make([]int, 0, len(ps.parked))
 	for id := range ps.parked {
 		ids = append(ids, id)

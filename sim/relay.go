@@ -19,6 +19,10 @@ type RelayReport struct {
 	NextDue   time.Duration `json:"next_due"` // lab time the next waiting row is due; 0 when none
 	Crashed   string        `json:"crashed,omitempty"`
 	Paused    bool          `json:"paused,omitempty"`
+	// Unmarked: the batch went out but the marks could not be written,
+	// because paused work holds the orders database's write lock. The rows
+	// stay pending and go out again: at-least-once, in the flesh.
+	Unmarked bool `json:"unmarked,omitempty"`
 }
 
 // relay moves outbox rows to the broker: fetch a batch of due pending rows
@@ -63,16 +67,12 @@ func (r *relay) step(ctx context.Context) (RelayReport, error) {
 		return rep, err
 	}
 	published := make([]int64, 0, len(rows))
-	type failure struct {
-		row outboxRow
-		err error
-	}
-	var failed []failure
+	var failed []publishFailure
 	for _, row := range rows {
 		_, err := l.broker.publish(Message{EventID: row.eventID, OrderID: row.orderID, Type: "OrderCreated", Payload: row.payload, Source: "relay"})
 		if err != nil {
 			l.note(LaneRelay, LaneBroker, "relay", "publish failed", "", row.orderID, row.eventID, err.Error())
-			failed = append(failed, failure{row, err})
+			failed = append(failed, publishFailure{row, err})
 			continue
 		}
 		l.note(LaneRelay, LaneBroker, "relay", "publish OrderCreated", "", row.orderID, row.eventID, "attempt "+strconv.Itoa(row.attempts+1))
@@ -83,9 +83,38 @@ func (r *relay) step(ctx context.Context) (RelayReport, error) {
 		}
 	}
 
+	err = r.mark(ctx, now, published, failed, &rep)
+	if isBusy(err) {
+		rep.Published, rep.Dead, rep.Unmarked = len(published), 0, true
+		l.note(LaneRelay, LaneSQLite, "relay", "mark batch failed", "", "", "",
+			"the orders database is locked by a paused transaction; the rows stay pending and go out again")
+		return rep, r.fillWaiting(ctx, &rep)
+	}
+	if err != nil {
+		return rep, err
+	}
+	rep.Published, rep.Failed = len(published), len(failed)
+	l.note(LaneRelay, LaneSQLite, "relay", "mark batch", "", "", "", fmt.Sprintf("%d published, %d failed", rep.Published, rep.Failed))
+	l.changed(&l.versions.outbox)
+	if err := l.hit("relay.marked", "relay", plural(len(rows), "row")); err != nil {
+		return rep, err
+	}
+	return rep, r.fillWaiting(ctx, &rep)
+}
+
+// publishFailure is a row the broker refused.
+type publishFailure struct {
+	row outboxRow
+	err error
+}
+
+// mark records a cycle's outcome in one transaction: the published rows,
+// and the failed ones with their next attempt (or dead).
+func (r *relay) mark(ctx context.Context, now time.Time, published []int64, failed []publishFailure, rep *RelayReport) error {
+	l := r.lab
 	tx, err := l.db.BeginTx(ctx, nil)
 	if err != nil {
-		return rep, fmt.Errorf("relay: begin: %w", err)
+		return fmt.Errorf("relay: begin: %w", err)
 	}
 	defer tx.Rollback()
 	if len(published) > 0 {
@@ -98,7 +127,7 @@ func (r *relay) step(ctx context.Context) (RelayReport, error) {
 		q := `UPDATE outbox SET status = 'published', published_at = ?, attempts = attempts + 1, last_error = ''
 			WHERE id IN (?` + strings.Repeat(", ?", len(published)-1) + `)`
 		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
-			return rep, fmt.Errorf("relay: mark published: %w", err)
+			return fmt.Errorf("relay: mark published: %w", err)
 		}
 	}
 	for _, f := range failed {
@@ -111,22 +140,16 @@ func (r *relay) step(ctx context.Context) (RelayReport, error) {
 		next := formatLabTime(now.Add(r.backoff(attempts)))
 		if _, err := tx.ExecContext(ctx, `UPDATE outbox SET status = ?, attempts = ?, last_error = ?, next_attempt_at = ? WHERE id = ?`,
 			status, attempts, f.err.Error(), next, f.row.id); err != nil {
-			return rep, fmt.Errorf("relay: record failure: %w", err)
+			return fmt.Errorf("relay: record failure: %w", err)
 		}
 		if status == "dead" {
 			l.note(LaneRelay, LaneSQLite, "relay", "row dead-lettered", "", f.row.orderID, f.row.eventID, fmt.Sprintf("after %d attempts", attempts))
 		}
 	}
 	if err := tx.Commit(); err != nil {
-		return rep, fmt.Errorf("relay: commit marks: %w", err)
+		return fmt.Errorf("relay: commit marks: %w", err)
 	}
-	rep.Published, rep.Failed = len(published), len(failed)
-	l.note(LaneRelay, LaneSQLite, "relay", "mark batch", "", "", "", fmt.Sprintf("%d published, %d failed", rep.Published, rep.Failed))
-	l.changed(&l.versions.outbox)
-	if err := l.hit("relay.marked", "relay", plural(len(rows), "row")); err != nil {
-		return rep, err
-	}
-	return rep, r.fillWaiting(ctx, &rep)
+	return nil
 }
 
 func (r *relay) fetch(ctx context.Context, now string) ([]outboxRow, error) {

@@ -4,6 +4,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"outboxlab/assets"
@@ -49,6 +50,9 @@ type Window struct {
 	dark  bool
 
 	showPresenter func() // shows scale and theme in the toolbar
+
+	chaos     fyne.Window // the Chaos run window while it is open
+	chaosView *chaosView
 }
 
 // NewMainWindow builds every panel into w, themed as o asks (the theme is
@@ -118,7 +122,9 @@ func (mw *Window) SetDark(dark bool) {
 }
 
 func (mw *Window) toolbar() fyne.CanvasObject {
-	return container.NewHScroll(container.NewHBox(newSwitchesBar(mw.ctl), widget.NewSeparator(), mw.presenterControls()))
+	chaos := widget.NewButtonWithIcon("Chaos run…", theme.MediaFastForwardIcon(), mw.showChaos)
+	return container.NewHScroll(container.NewHBox(newSwitchesBar(mw.ctl), widget.NewSeparator(), mw.presenterControls(),
+		widget.NewSeparator(), chaos))
 }
 
 // fit lets a panel scroll within the space its split gives it, unless it

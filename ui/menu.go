@@ -28,6 +28,9 @@ func (mw *Window) menu() *fyne.MainMenu {
 		fyne.NewMenuItemSeparator(),
 		fyne.NewMenuItem("Reset the lab", mw.ctl.Reset),
 	)
+	explore := fyne.NewMenu("Explore",
+		fyne.NewMenuItem("Chaos run…", mw.showChaos),
+	)
 	help := fyne.NewMenu("Help",
 		fyne.NewMenuItem("The patterns explained", func() { mw.showText("The patterns", patternsText) }),
 		fyne.NewMenuItem("Keyboard shortcuts", func() { mw.showText("Keyboard shortcuts", shortcutsText) }),
@@ -36,7 +39,7 @@ func (mw *Window) menu() *fyne.MainMenu {
 			mw.showText("About", fmt.Sprintf("**Outbox Lab** %s\n\nRuns request idempotency and the transactional outbox for real, and lets you break them.", meta.Version))
 		}),
 	)
-	return fyne.NewMainMenu(file, help)
+	return fyne.NewMainMenu(file, explore, help)
 }
 
 // bindKeys installs the presenter's shortcuts. They act when no text field

@@ -41,9 +41,9 @@ Commands:
   play    play scenarios headless: narration, actions and checked expectations,
           with --shots DIR pictures of the window at each shot mark
           ('outboxlab play --list' for the built-in course)
+  explore run random fault schedules, check every invariant, and write the
+          shortest counterexample of each broken one as a scenario
   help    show this help ('outboxlab help serve' for a command's flags)
-
-Coming later, not built yet: explore.
 `
 
 // run is the whole command line. It returns the exit code: 0 done, 1 the
@@ -71,13 +71,15 @@ func run(args []string, stdout, stderr io.Writer, signals notifier) (code int) {
 		if len(args) > 1 && args[1] == "play" {
 			return play([]string{"-h"}, stdout, stderr)
 		}
+		if len(args) > 1 && args[1] == "explore" {
+			return exploreCmd([]string{"-h"}, stdout, stderr, signals)
+		}
 		fmt.Fprint(stdout, usage)
 		return 0
 	case "play":
 		return play(args[1:], stdout, stderr)
 	case "explore":
-		fmt.Fprintf(stderr, "outboxlab: %s is not built yet\n\n%s", cmd, usage)
-		return 2
+		return exploreCmd(args[1:], stdout, stderr, signals)
 	default:
 		fmt.Fprintf(stderr, "outboxlab: unknown command %q\n\n%s", cmd, usage)
 		return 2
