@@ -5,9 +5,12 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"outboxlab/explore"
 )
 
 func TestExploreWithTheOutboxOffWritesACounterexampleThatPlayReproduces(t *testing.T) {
@@ -65,4 +68,16 @@ func TestExploreHelpListsItsFlagsAndSwitches(t *testing.T) {
 			assert.Contains(t, stdout, want, strings.Join(args, " "))
 		}
 	}
+}
+
+func TestExploreProgressLineRedrawsInPlace(t *testing.T) {
+	var b strings.Builder
+	bar := &progressLine{w: &b}
+	bar.show(explore.Progress{Done: 412, Runs: 1000, Violations: 3, Elapsed: time.Second})
+	bar.show(explore.Progress{Done: 413, Runs: 1000, Violations: 3, Elapsed: time.Second}) // within 100 ms: skipped
+	bar.show(explore.Progress{Done: 1000, Runs: 1000, Violations: 3, Elapsed: 2 * time.Second, Shrinking: "no-lost-event"})
+	bar.clear()
+	assert.Equal(t, "\r\033[K412/1000 runs · 412 runs/s · 3 broke an invariant"+
+		"\r\033[K1000/1000 runs · 500 runs/s · 3 broke an invariant · shrinking no-lost-event"+
+		"\r\033[K", b.String())
 }
