@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // requestIDPattern bounds the X-Request-Id a caller may set; anything else
@@ -94,6 +95,9 @@ func (l *Lab) handlePlaceOrder(w http.ResponseWriter, r *http.Request) {
 		dropConnection(w)
 		return
 	}
+	// The server's write deadline ran from the request's arrival; a pause
+	// may have outlasted it, so the answer gets its own full window.
+	_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(l.opts.WriteTimeout))
 	if l.loseResponse.CompareAndSwap(true, false) {
 		l.note(LaneAPI, LaneClient, work, "response lost on the way", key, resp.OrderID, "", strconv.Itoa(resp.Status))
 		dropConnection(w)

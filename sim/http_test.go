@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 )
@@ -99,4 +100,20 @@ func TestPagesStayDenseAfterARolledBackInsert(t *testing.T) {
 	require.Len(t, page, 2)
 	require.Equal(t, "b", page[0].Key)
 	require.Equal(t, "c", page[1].Key)
+}
+
+// A request paused on a point for longer than the server's write timeout
+// still gets its answer once resumed: its deadline starts when the answer
+// is ready. The wait is wall-clock time, which the server's deadline runs
+// on; the lab's clock does not move.
+func TestAPausedOrderOutlivesTheServersWriteTimeout(t *testing.T) {
+	l := newLab(t, func(o *Options) { o.WriteTimeout = 100 * time.Millisecond })
+	require.NoError(t, l.Arm("idem.reserved", ModePause))
+	o := l.Send("k1", book)
+	require.Equal(t, ResultWaiting, o.Result)
+	time.Sleep(250 * time.Millisecond)
+	require.NoError(t, l.Resume(l.Paused()[0].ID))
+	got, ok := l.Client().Last("k1")
+	require.True(t, ok)
+	require.Equal(t, ResultCreated, got.Result, "the answer got a deadline of its own")
 }

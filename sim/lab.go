@@ -15,6 +15,9 @@ import (
 	"time"
 )
 
+// MaxHeaderBytes bounds a request's headers.
+const MaxHeaderBytes = 16 << 10
+
 // Options configure a lab. The zero value is a fresh lab on loopback with
 // an embedded Redis and SQLite files in a temporary directory.
 type Options struct {
@@ -33,7 +36,11 @@ type Options struct {
 	ConsumerBatch    int           // deliveries per consumer step; default 100
 
 	BusyTimeout time.Duration // how long a write waits for SQLite's lock; default 2s
-	TraceLimit  int           // events kept in memory; default 200,000
+	// WriteTimeout bounds how long a client may take to read an answer;
+	// default 10s. A request paused on a named point may wait as long as
+	// the presenter likes: its deadline starts once its answer is ready.
+	WriteTimeout time.Duration
+	TraceLimit   int // events kept in memory; default 200,000
 }
 
 func (o *Options) fillDefaults() {
@@ -58,6 +65,7 @@ func (o *Options) fillDefaults() {
 	def(&o.RelayMaxBackoff, time.Minute)
 	defInt(&o.ConsumerBatch, 100)
 	def(&o.BusyTimeout, 2*time.Second)
+	def(&o.WriteTimeout, 10*time.Second)
 	defInt(&o.TraceLimit, 200_000)
 }
 
@@ -173,10 +181,9 @@ func Open(opts Options) (*Lab, error) {
 		Handler:           l.routes(),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       10 * time.Second,
+		WriteTimeout:      opts.WriteTimeout,
 		IdleTimeout:       60 * time.Second,
-		MaxHeaderBytes:    16 << 10,
-		// No WriteTimeout: a request paused on a named point may wait as
-		// long as the presenter likes.
+		MaxHeaderBytes:    MaxHeaderBytes,
 	}
 	go l.server.Serve(l.listener)
 	l.client = newClient(l.APIURL())
