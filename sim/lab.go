@@ -91,6 +91,7 @@ type Lab struct {
 	redis     *redisBackend
 	idem      *idemStore
 	db        *sql.DB
+	writes    writeGate // one orders.db write transaction at a time
 	broker    *Broker
 	consumers []*consumer
 	relay     *relay
@@ -133,6 +134,7 @@ func Open(opts Options) (*Lab, error) {
 	l.pts.onPark = l.works.parked
 	l.svc = &service{lab: l, open: map[string]bool{}}
 	l.relay = &relay{lab: l}
+	l.writes = newWriteGate()
 	l.broker = newBroker(l.clock, ConsumerNames)
 
 	ok := false
@@ -173,6 +175,11 @@ func Open(opts Options) (*Lab, error) {
 	}
 	l.idem = &idemStore{rdb: l.redis, lockTTL: opts.LockTTL, retention: opts.Retention}
 	l.checker = newChecker(l)
+	if existing > 0 {
+		if _, err := l.recoverBroker(ctx); err != nil {
+			return nil, err
+		}
+	}
 
 	if l.listener, err = net.Listen("tcp", opts.Listen); err != nil {
 		return nil, fmt.Errorf("listen on %s: %w", opts.Listen, err)

@@ -2,40 +2,16 @@ package sim
 
 import (
 	"context"
-	"fmt"
-	"net"
-	"os/exec"
 	"testing"
 	"time"
 
-	"github.com/redis/go-redis/v9"
 	"github.com/stretchr/testify/require"
+
+	"outboxlab/internal/testredis"
 )
 
-// startRedisServer runs a real redis-server on a free loopback port for one
-// test. CI installs the Debian package; elsewhere the test is skipped.
-func startRedisServer(t *testing.T) string {
-	t.Helper()
-	bin, err := exec.LookPath("redis-server")
-	if err != nil {
-		t.Skip("redis-server is not installed (apt-get install redis-server)")
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	port := ln.Addr().(*net.TCPAddr).Port
-	ln.Close()
-	cmd := exec.Command(bin, "--port", fmt.Sprint(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no")
-	require.NoError(t, cmd.Start())
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	addr := fmt.Sprintf("127.0.0.1:%d", port)
-	c := redis.NewClient(&redis.Options{Addr: addr})
-	defer c.Close()
-	require.Eventually(t, func() bool { return c.Ping(context.Background()).Err() == nil }, 10*time.Second, 10*time.Millisecond, "redis-server did not start")
-	return addr
-}
-
 func TestAgainstARealRedisServer(t *testing.T) {
-	addr := startRedisServer(t)
+	addr := testredis.Start(t)
 	real := func(o *Options) { o.RedisAddr = addr }
 	// Each subtest uses its own keys: they share one server.
 	t.Run("a retry with the same key is replayed", func(t *testing.T) {

@@ -112,6 +112,11 @@ type publishFailure struct {
 // and the failed ones with their next attempt (or dead).
 func (r *relay) mark(ctx context.Context, now time.Time, published []int64, failed []publishFailure, rep *RelayReport) error {
 	l := r.lab
+	leave, err := l.writes.enter(ctx, l.opts.BusyTimeout)
+	if err != nil {
+		return fmt.Errorf("relay: begin: %w", err)
+	}
+	defer leave()
 	tx, err := l.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("relay: begin: %w", err)

@@ -142,6 +142,11 @@ func (s *service) create(ctx context.Context, work, key string, req OrderRequest
 	orderID, eventID := l.ids.next(), l.ids.next()
 	defer s.openOrder(orderID)()
 
+	leave, err := l.writes.enter(ctx, l.opts.BusyTimeout)
+	if err != nil {
+		return Response{}, fmt.Errorf("begin: %w", err)
+	}
+	defer leave()
 	tx, err := l.db.BeginTx(ctx, nil)
 	if err != nil {
 		return Response{}, fmt.Errorf("begin: %w", err)

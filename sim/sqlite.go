@@ -92,6 +92,9 @@ func isUniqueViolation(err error) bool {
 
 // isBusy reports that another transaction holds the write lock.
 func isBusy(err error) bool {
+	if errors.Is(err, errWriteBusy) {
+		return true
+	}
 	var se *sqlite.Error
 	return errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_BUSY
 }
