@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"outboxlab/sim"
@@ -45,7 +46,7 @@ func (e *ParseError) Error() string {
 // script's Name.
 func Parse(file string, src []byte) (*Script, error) {
 	fail := func(line int, format string, args ...any) error {
-		return &ParseError{File: file, Line: line, Msg: fmt.Sprintf(format, args...)}
+		return &ParseError{File: file, Line: line, Msg: escapeUnprintable(fmt.Sprintf(format, args...))}
 	}
 	if len(src) > MaxFileBytes {
 		return nil, fail(0, "the file is %d bytes; a scenario may be at most %d", len(src), MaxFileBytes)
@@ -144,6 +145,27 @@ func Parse(file string, src []byte) (*Script, error) {
 	}
 	return s, nil
 }
+
+// escapeUnprintable writes every character of msg that a terminal would
+// not print as itself (a line separator, NEL, DEL...) as its Go escape, so
+// a message that quotes the file stays one readable line.
+func escapeUnprintable(msg string) string {
+	if strings.IndexFunc(msg, isUnprintable) < 0 {
+		return msg
+	}
+	var b strings.Builder
+	for _, r := range msg {
+		if isUnprintable(r) {
+			q := strconv.QuoteRune(r)
+			b.WriteString(q[1 : len(q)-1])
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func isUnprintable(r rune) bool { return r != ' ' && !unicode.IsPrint(r) }
 
 // header recognises "title: ...", "summary: ..." and "seed: ...".
 func header(line string) (string, string, bool) {

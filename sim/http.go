@@ -33,7 +33,37 @@ func (l *Lab) routes() http.Handler {
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "not-found", fmt.Sprintf("no such path %q; the API has POST /orders, GET /orders/{id}, GET /healthz and GET /lab/state", r.URL.Path))
 	})
-	return mux
+	return limitHeaders(mux)
+}
+
+// limitHeaders holds requests to the documented MaxHeaderBytes. net/http
+// reads up to 4 KiB past http.Server.MaxHeaderBytes before it refuses
+// (its bufio slop), so without this a request with 16 to 20 KiB of
+// headers would be served; and its own refusal is plain text, where this
+// one is the API's JSON error.
+func limitHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if n := headerBytes(r); n > MaxHeaderBytes {
+			writeError(w, http.StatusRequestHeaderFieldsTooLarge, "headers-too-large",
+				fmt.Sprintf("the request's headers are %d bytes; the limit is %d KiB", n, MaxHeaderBytes>>10))
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// headerBytes is the size of the request line and headers as sent:
+// "METHOD URI PROTO", then "Name: value" for Host and every header, each
+// line ending in CRLF, and the blank line.
+func headerBytes(r *http.Request) int {
+	n := len(r.Method) + 1 + len(r.RequestURI) + 1 + len(r.Proto) + 2
+	n += len("Host: ") + len(r.Host) + 2
+	for name, values := range r.Header {
+		for _, v := range values {
+			n += len(name) + 2 + len(v) + 2
+		}
+	}
+	return n + 2
 }
 
 func methodNotAllowed(allow string) http.HandlerFunc {

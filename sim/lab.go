@@ -190,7 +190,9 @@ func Open(opts Options) (*Lab, error) {
 		ReadTimeout:       10 * time.Second,
 		WriteTimeout:      opts.WriteTimeout,
 		IdleTimeout:       60 * time.Second,
-		MaxHeaderBytes:    MaxHeaderBytes,
+		// Room past the limit so limitHeaders can refuse with the API's JSON
+		// error; net/http's own plain-text 431 is the backstop.
+		MaxHeaderBytes: 4 * MaxHeaderBytes,
 	}
 	go l.server.Serve(l.listener)
 	l.client = newClient(l.APIURL())

@@ -61,7 +61,7 @@ func validateKey(key string, present bool) error {
 }
 
 // decodeOrder reads and validates an order body: one JSON object, known
-// fields only, nothing after it.
+// fields only, each once, nothing after it.
 func decodeOrder(body []byte) (OrderRequest, error) {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	var first json.RawMessage
@@ -71,22 +71,59 @@ func decodeOrder(body []byte) (OrderRequest, error) {
 	if _, err := dec.Token(); err != io.EOF {
 		return OrderRequest{}, errors.New("the body has data after the JSON object")
 	}
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(first, &fields); err != nil {
+	names, ok := objectNames(first)
+	if !ok {
 		return OrderRequest{}, errors.New("the body is not a JSON object")
 	}
-	strict := json.NewDecoder(bytes.NewReader(first))
-	strict.DisallowUnknownFields()
+	// encoding/json matches field names regardless of case and keeps the
+	// last of two equal names, so {"qty":1,"QTY":1000} would order 1000
+	// while a proxy that reads "qty" saw 1. Only the exact names, once each.
+	seen := map[string]bool{}
+	for _, name := range names {
+		if name != "item" && name != "qty" {
+			return OrderRequest{}, fmt.Errorf(`unknown field %q: the body takes only "item" and "qty"`, name)
+		}
+		if seen[name] {
+			return OrderRequest{}, fmt.Errorf("%q is given twice", name)
+		}
+		seen[name] = true
+	}
 	var r OrderRequest
-	if err := strict.Decode(&r); err != nil {
+	if err := json.Unmarshal(first, &r); err != nil {
 		return OrderRequest{}, fmt.Errorf("the body does not fit {\"item\": string, \"qty\": integer}: %s", jsonProblem(err))
 	}
 	for _, name := range []string{"item", "qty"} {
-		if _, ok := fields[name]; !ok {
+		if !seen[name] {
 			return OrderRequest{}, fmt.Errorf("%q is missing", name)
 		}
 	}
 	return r, r.validate()
+}
+
+// objectNames lists the member names of a JSON object, duplicates
+// included, or reports that v is not an object.
+func objectNames(v json.RawMessage) ([]string, bool) {
+	dec := json.NewDecoder(bytes.NewReader(v))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return nil, false
+	}
+	var names []string
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil, false
+		}
+		name, ok := tok.(string)
+		if !ok {
+			return nil, false
+		}
+		names = append(names, name)
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			return nil, false
+		}
+	}
+	return names, true
 }
 
 func (r OrderRequest) validate() error {

@@ -73,6 +73,9 @@ func play(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	shotOpts, err := sf.options()
+	if err == nil {
+		err = checkExports(scripts, *tracePath, *mermaidPath)
+	}
 	if err == nil && sf.dir != "" {
 		err = planShots(scripts)
 	}
@@ -205,28 +208,85 @@ func playOne(s *scenarios.Script, out io.Writer) (*sim.Lab, error) {
 	return lab, err
 }
 
-// writeExports writes the trace as JSON and as Mermaid, when asked. With
-// several scenarios each gets its own file: trace-01-happy-path.json.
+// exportPath names the file a scenario's export goes to. With several
+// scenarios each gets its own file: trace-01-happy-path.json.
+func exportPath(path string, s *scenarios.Script, several bool) string {
+	if !several {
+		return path
+	}
+	ext := filepath.Ext(path)
+	return strings.TrimSuffix(path, ext) + "-" + s.Name + ext
+}
+
+// checkExports refuses, before anything runs, an export that would
+// replace a scenario being played, a directory, or another export: the
+// user's file would be lost, or half the exports.
+func checkExports(scripts []*scenarios.Script, tracePath, mermaidPath string) error {
+	several := len(scripts) > 1
+	inputs := map[string]string{} // cleaned absolute path → the script's file as given
+	for _, s := range scripts {
+		if abs, err := filepath.Abs(s.File); err == nil {
+			inputs[abs] = s.File
+		}
+	}
+	written := map[string]string{}
+	for _, s := range scripts {
+		for _, e := range []struct{ flag, path string }{{"--trace", tracePath}, {"--mermaid", mermaidPath}} {
+			if e.path == "" {
+				continue
+			}
+			out := exportPath(e.path, s, several)
+			abs, err := filepath.Abs(out)
+			if err != nil {
+				return fmt.Errorf("%s %s: %w", e.flag, out, err)
+			}
+			if in, ok := scenarioAt(abs, inputs); ok {
+				return fmt.Errorf("%s %s would overwrite the scenario %s; write the export to another file", e.flag, out, in)
+			}
+			if info, err := os.Stat(out); err == nil && info.IsDir() {
+				return fmt.Errorf("%s %s: is a directory; name a file to write", e.flag, out)
+			}
+			if prev, dup := written[abs]; dup {
+				return fmt.Errorf("%s %s would overwrite the %s export in the same file; give each its own file", e.flag, out, prev)
+			}
+			written[abs] = e.flag
+		}
+	}
+	return nil
+}
+
+// scenarioAt finds the scenario an export path would replace: the same
+// path, or the same file by another name (a link, another spelling).
+func scenarioAt(abs string, inputs map[string]string) (string, bool) {
+	if in, ok := inputs[abs]; ok {
+		return in, true
+	}
+	out, err := os.Stat(abs)
+	if err != nil {
+		return "", false
+	}
+	for path, in := range inputs {
+		if info, err := os.Stat(path); err == nil && os.SameFile(info, out) {
+			return in, true
+		}
+	}
+	return "", false
+}
+
+// writeExports writes the trace as JSON and as Mermaid, when asked.
 func writeExports(lab *sim.Lab, s *scenarios.Script, several bool, tracePath, mermaidPath string) error {
 	events := lab.Trace().Events(0)
-	name := func(path string) string {
-		if !several {
-			return path
-		}
-		ext := filepath.Ext(path)
-		return strings.TrimSuffix(path, ext) + "-" + s.Name + ext
-	}
 	if tracePath != "" {
 		body, err := json.MarshalIndent(events, "", "  ")
 		if err != nil {
 			return err
 		}
-		if err := writeFile(name(tracePath), append(body, '\n')); err != nil {
+		if err := writeFile(exportPath(tracePath, s, several), append(body, '\n')); err != nil {
 			return err
 		}
 	}
 	if mermaidPath != "" {
-		if err := writeFile(name(mermaidPath), []byte(scenarios.Mermaid(s.Title, events))); err != nil {
+		if err := writeFile(exportPath(mermaidPath, s, several), []byte(scenarios.Mermaid(s.Title, events))); err != nil {
 			return err
 		}
 	}
@@ -236,6 +296,11 @@ func writeExports(lab *sim.Lab, s *scenarios.Script, several bool, tracePath, me
 // writeFile writes through a temporary file and a rename, so an existing
 // file is replaced whole or not at all.
 func writeFile(path string, data []byte) error {
+	// rename(2) onto a directory fails with "file exists", which reads as
+	// if the file were the problem.
+	if info, err := os.Stat(path); err == nil && info.IsDir() {
+		return fmt.Errorf("write %s: is a directory", path)
+	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), ".outboxlab-*")
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, errors.Unwrap(err))

@@ -99,7 +99,8 @@ func planShots(scripts []*scenarios.Script) error {
 	return nil
 }
 
-// makeShotsDir creates dir when it is missing and checks it is a directory.
+// makeShotsDir creates dir when it is missing and checks it is a directory
+// the pictures can be written to, before the scenarios run.
 func makeShotsDir(dir string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("--shots %s: %w", dir, errors.Unwrap(err))
@@ -111,6 +112,12 @@ func makeShotsDir(dir string) error {
 	if !info.IsDir() {
 		return fmt.Errorf("--shots %s: not a directory", dir)
 	}
+	probe, err := os.CreateTemp(dir, ".outboxlab-write-test-")
+	if err != nil {
+		return fmt.Errorf("--shots %s: not writable (%v)", dir, errors.Unwrap(err))
+	}
+	probe.Close()
+	os.Remove(probe.Name())
 	return nil
 }
 
