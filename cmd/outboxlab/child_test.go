@@ -36,7 +36,7 @@ func TestMain(m *testing.M) {
 type child struct {
 	cmd    *exec.Cmd
 	api    string
-	stderr strings.Builder
+	stderr syncBuffer // written by os/exec while the test reads it
 	exited chan error
 }
 
