@@ -183,11 +183,11 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 
 	rep := &Report{Broken: map[string]Tally{}}
 	first := map[string]outcome{}
-	var runErr error
+	var runErr *runError // the lowest-numbered run that failed, if any
 	p := Progress{Runs: cfg.Runs}
 	for o := range results {
 		p.Done++
-		if o.Err != nil && (runErr == nil || o.Run < firstErrRun(runErr)) {
+		if o.Err != nil && (runErr == nil || o.Run < runErr.run) {
 			runErr = &runError{run: o.Run, seed: o.Seed, err: o.Err}
 		}
 		if len(o.Broken) > 0 {
@@ -280,12 +280,4 @@ type runError struct {
 
 func (e *runError) Error() string {
 	return fmt.Sprintf("run %d (lab seed %d) could not run an action: %v", e.run+1, e.seed, e.err)
-}
-
-func firstErrRun(err error) int {
-	var re *runError
-	if errors.As(err, &re) {
-		return re.run
-	}
-	return 0
 }

@@ -58,26 +58,28 @@ func explore(lab *sim.Lab, run int, seed uint64, setLine string, maxActions int)
 		return o
 	}
 	sched := newSchedule(seed)
-	n := sched.length(maxActions)
-	for range n {
-		line := sched.next(lab)
-		res, err := do(lab, line)
-		if err != nil {
-			o.Err = err
+	for range sched.length(maxActions) {
+		if o.Err = o.step(lab, sched.next(lab)); o.Err != nil {
 			return o
 		}
-		o.Steps = append(o.Steps, Step{line, res})
 	}
 	for _, line := range finale(lab) {
-		res, err := do(lab, line)
-		if err != nil {
-			o.Err = err
+		if o.Err = o.step(lab, line); o.Err != nil {
 			return o
 		}
-		o.Steps = append(o.Steps, Step{line, res})
 	}
 	o.Broken = broken(lab)
 	return o
+}
+
+// step runs one line and keeps it with what the lab said.
+func (o *outcome) step(lab *sim.Lab, line string) error {
+	res, err := do(lab, line)
+	if err != nil {
+		return err
+	}
+	o.Steps = append(o.Steps, Step{line, res})
+	return nil
 }
 
 // broken lists the invariants the lab's latest check found broken.

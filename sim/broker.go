@@ -113,17 +113,23 @@ func (b *Broker) publish(m Message) (Message, error) {
 	if b.fault == BrokerDown {
 		return Message{}, ErrBrokerDown
 	}
+	copies := 1
+	if b.fault == BrokerDuplicate {
+		copies = 2
+	}
+	return b.appendLocked(m, b.order, copies), nil
+}
+
+// appendLocked puts m on the log and queues copies deliveries of it for
+// each of consumers. b.mu is held.
+func (b *Broker) appendLocked(m Message, consumers []string, copies int) Message {
 	var event OrderCreated
 	_ = json.Unmarshal([]byte(m.Payload), &event) // a payload that is not an OrderCreated still travels; its effect reads blank
 	m.Offset = len(b.log)
 	m.At = b.clock.Since()
 	b.log = append(b.log, m)
 	b.perOrder[m.OrderID]++
-	copies := 1
-	if b.fault == BrokerDuplicate {
-		copies = 2
-	}
-	for _, name := range b.order {
+	for _, name := range consumers {
 		s := b.subs[name]
 		for range copies {
 			b.nextID++
@@ -132,7 +138,7 @@ func (b *Broker) publish(m Message) (Message, error) {
 			s.all = append(s.all, d)
 		}
 	}
-	return m, nil
+	return m
 }
 
 // take hands up to n queued deliveries to a consumer; they stay in flight

@@ -2,7 +2,6 @@ package sim
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 )
 
@@ -88,17 +87,5 @@ func appliedEvents(ctx context.Context, c *consumer) (map[string]bool, error) {
 func (b *Broker) restore(m Message, consumers []string) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	var event OrderCreated
-	_ = json.Unmarshal([]byte(m.Payload), &event)
-	m.Offset = len(b.log)
-	m.At = b.clock.Since()
-	b.log = append(b.log, m)
-	b.perOrder[m.OrderID]++
-	for _, name := range consumers {
-		s := b.subs[name]
-		b.nextID++
-		d := &Delivery{ID: b.nextID, Consumer: name, Offset: m.Offset, EventID: m.EventID, OrderID: m.OrderID, Payload: m.Payload, Event: event, Attempt: 1, State: DeliveryQueued}
-		s.queue = append(s.queue, d)
-		s.all = append(s.all, d)
-	}
+	b.appendLocked(m, consumers, 1)
 }

@@ -13,7 +13,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 	"github.com/stretchr/testify/require"
 
-	"outboxlab/explore"
 	"outboxlab/sim"
 )
 
@@ -61,7 +60,7 @@ func TestChaosRunComparesConfigurationsUnderTheSameSeeds(t *testing.T) {
 	require.Contains(t, v.status.Text, "B: every invariant held")
 
 	// The counterexample opens in the main window's course player.
-	var open *explore.Finding = v.reports[0].Findings[0]
+	open := v.reports[0].Findings[0]
 	tapButton(t, v.table, "Open no-lost-event (")
 	c.Wait()
 	cv := c.courseNow()

@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"os/exec"
@@ -116,7 +117,7 @@ func (c *child) waitDelivered(t *testing.T) sim.Counts {
 	return got
 }
 
-// order is one request of a test client and what came back.
+// orderReply is what one request of a test client got back.
 type orderReply struct {
 	status   int
 	replayed bool
@@ -136,13 +137,9 @@ func postOrder(ctx context.Context, client *http.Client, api, key string) orderR
 		return orderReply{err: err}
 	}
 	defer resp.Body.Close()
-	_, _ = bufio.NewReader(resp.Body).WriteTo(discard{})
+	_, _ = io.Copy(io.Discard, resp.Body)
 	return orderReply{status: resp.StatusCode, replayed: resp.Header.Get("Idempotent-Replayed") == "true"}
 }
-
-type discard struct{}
-
-func (discard) Write(p []byte) (int, error) { return len(p), nil }
 
 // settle retries key until the service answers 201 (a new order or the
 // replay of the first one): what a client does after a crash or a lost
